@@ -193,3 +193,13 @@ function write(value: unknown, out: string[]): void {
 export function jsonBytes(value: unknown): Uint8Array {
   return new TextEncoder().encode(stringifyJson(value));
 }
+
+/** NaN and ±Infinity as null (HSDS's `ignore_nan=1`), for clients whose JSON parser rejects them. */
+export function nonFiniteToNull(value: JsonValue): JsonValue {
+  if (typeof value === "number") return Number.isFinite(value) ? value : null;
+  if (Array.isArray(value)) return value.map(nonFiniteToNull);
+  if (value !== null && typeof value === "object" && typeof value !== "bigint") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, nonFiniteToNull(v)]));
+  }
+  return value;
+}
