@@ -5,7 +5,8 @@ export type HttpMethod = "GET" | "PUT" | "POST" | "DELETE";
 
 export interface HsRequest {
   method: HttpMethod;
-  /** Path without query string, e.g. "/datasets/d-.../value". */
+  /** Path as on the wire, without the query string: segments percent-encoded (link and attribute
+   *  names may hold any character), e.g. "/groups/g-.../links/my%20link". */
   path: string;
   /** Decoded query parameters. */
   query: Record<string, string>;
