@@ -8,15 +8,9 @@ import { readFileSync } from "node:fs";
 import { type Server, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { GOLDEN } from "../helpers/paths.js";
+import { goldenCaptures, REST, type GoldenCapture } from "../helpers/golden-rest.js";
 
-export const REST = join(GOLDEN, "rest");
-
-interface Capture {
-  file: string;
-  status: number;
-  contentType: string;
-}
+export { REST };
 
 export interface GoldenServer {
   endpoint: string;
@@ -30,31 +24,10 @@ function routeKey(method: string, path: string, query: Iterable<[string, string]
   return `${method} ${path}?${sorted.join("&")} auth=${auth} binary=${binary}`;
 }
 
-/** `GET /x?domain=/a&select=[0:2]` as written in INDEX.md (values shown decoded). */
-function keyFromIndex(request: string, authColumn: string): string {
-  const [method, target] = request.split(" ") as [string, string];
-  const q = target.indexOf("?");
-  const path = q < 0 ? target : target.slice(0, q);
-  const query = q < 0 ? [] : target.slice(q + 1).split("&").map((kv) => {
-    const eq = kv.indexOf("=");
-    return [kv.slice(0, eq), kv.slice(eq + 1)] as [string, string];
-  });
-  const basic = /Basic (\S+?:[^;\s]+)/.exec(authColumn);
-  return routeKey(method, path, query, basic ? basic[1]! : "none", authColumn.includes("application/octet-stream"));
-}
-
-function loadCaptures(): Map<string, Capture> {
-  const captures = new Map<string, Capture>();
-  const index = readFileSync(join(REST, "INDEX.md"), "utf8");
-  for (const line of index.split("\n")) {
-    const cells = line.split("|").map((c) => c.trim());
-    const file = /^`(.+)`$/.exec(cells[1] ?? "")?.[1];
-    const request = /^`(.+)`$/.exec(cells[2] ?? "")?.[1];
-    if (!file || !request) continue;
-    const headers = readFileSync(join(REST, `${file}.headers`), "utf8").split("\r\n");
-    const status = Number(headers[0]!.split(" ")[1]);
-    const contentType = headers.find((h) => h.toLowerCase().startsWith("content-type:"))!.slice(13).trim();
-    captures.set(keyFromIndex(request, cells[3]!), { file, status, contentType });
+function loadCaptures(): Map<string, GoldenCapture> {
+  const captures = new Map<string, GoldenCapture>();
+  for (const capture of goldenCaptures()) {
+    captures.set(routeKey(capture.method, capture.path, capture.query, capture.auth, capture.binary), capture);
   }
   return captures;
 }

@@ -1,0 +1,27 @@
+// HSDS answers errors as aiohttp does: status line reason and a plain-text body "<code>: <reason>".
+
+const STANDARD_REASON: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  409: "Conflict",
+  410: "Gone",
+  413: "Request Entity Too Large",
+  500: "Internal Server Error",
+  503: "Service Unavailable",
+};
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    reason?: string,
+  ) {
+    super(reason ?? STANDARD_REASON[status] ?? "Error");
+  }
+}
+
+export const badRequest = (reason: string) => new HttpError(400, reason);
+export const notFound = (reason?: string) => new HttpError(404, reason);
+export const forbidden = () => new HttpError(403);
+export const conflict = (reason?: string) => new HttpError(409, reason);

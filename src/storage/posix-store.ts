@@ -1,0 +1,138 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, open, readdir, readFile, rename, rmdir, stat, unlink, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { assertSafeKey, assertSafePrefix } from "./keys.js";
+import type { BucketProvider, ObjectInfo, ObjectStore } from "./object-store.js";
+
+// Temp files live beside their target so that rename() is atomic; listings skip them.
+const TEMP_MARK = ".tmp-hsds-";
+
+function isMissing(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === "ENOENT" || code === "ENOTDIR";
+}
+
+/** One bucket of HSDS's POSIX driver: key K lives at <root>/<bucket>/K. */
+export class PosixStore implements ObjectStore {
+  constructor(readonly dir: string) {}
+
+  private path(key: string): string {
+    assertSafeKey(key);
+    return join(this.dir, key);
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    try {
+      const data = await readFile(this.path(key));
+      return data.length > 0 ? new Uint8Array(data.buffer, data.byteOffset, data.length) : undefined;
+    } catch (err) {
+      if (isMissing(err) || (err as NodeJS.ErrnoException).code === "EISDIR") return undefined;
+      throw err;
+    }
+  }
+
+  async getRange(key: string, offset: number, length: number): Promise<Uint8Array | undefined> {
+    let handle;
+    try {
+      handle = await open(this.path(key), "r");
+    } catch (err) {
+      if (isMissing(err)) return undefined;
+      throw err;
+    }
+    try {
+      const buffer = new Uint8Array(length);
+      const { bytesRead } = await handle.read(buffer, 0, length, offset);
+      return buffer.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async put(key: string, data: Uint8Array): Promise<void> {
+    const target = this.path(key);
+    const temp = `${dirname(target)}/${TEMP_MARK}${randomBytes(6).toString("hex")}`;
+    await mkdir(dirname(target), { recursive: true });
+    try {
+      await writeFile(temp, data);
+      await rename(temp, target);
+    } catch (err) {
+      await unlink(temp).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    const target = this.path(key);
+    try {
+      await unlink(target);
+    } catch (err) {
+      if (isMissing(err)) return;
+      throw err;
+    }
+    await this.pruneEmptyDirs(dirname(target));
+  }
+
+  // HSDS's POSIX driver removes directories that a delete leaves empty (never the bucket itself).
+  private async pruneEmptyDirs(dir: string): Promise<void> {
+    while (dir.length > this.dir.length && dir.startsWith(this.dir)) {
+      try {
+        await rmdir(dir);
+      } catch {
+        return;
+      }
+      dir = dirname(dir);
+    }
+  }
+
+  async *list(prefix: string): AsyncIterable<ObjectInfo> {
+    assertSafePrefix(prefix);
+    const slash = prefix.lastIndexOf("/");
+    const base = prefix.slice(0, slash + 1);
+    const namePrefix = prefix.slice(slash + 1);
+    let entries;
+    try {
+      entries = await readdir(join(this.dir, base), { withFileTypes: true });
+    } catch (err) {
+      if (isMissing(err)) return;
+      throw err;
+    }
+    for (const entry of entries) {
+      if (!entry.name.startsWith(namePrefix) || entry.name.startsWith(TEMP_MARK)) continue;
+      const key = base + entry.name;
+      if (entry.isDirectory()) {
+        yield* this.list(`${key}/`);
+      } else if (entry.isFile()) {
+        const info = await stat(join(this.dir, key)).catch(() => undefined);
+        if (info) yield { key, size: info.size, lastModified: info.mtimeMs / 1000 };
+      }
+    }
+  }
+
+  async listFolders(prefix: string): Promise<string[]> {
+    assertSafePrefix(prefix);
+    try {
+      const entries = await readdir(join(this.dir, prefix), { withFileTypes: true });
+      return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    } catch (err) {
+      if (isMissing(err)) return [];
+      throw err;
+    }
+  }
+}
+
+/** HSDS's POSIX driver: every bucket is a directory directly under root_dir. */
+export class PosixBuckets implements BucketProvider {
+  private readonly stores = new Map<string, PosixStore>();
+
+  constructor(readonly rootDir: string) {}
+
+  bucket(name: string): ObjectStore {
+    let store = this.stores.get(name);
+    if (!store) {
+      assertSafeKey(name);
+      store = new PosixStore(join(this.rootDir, name));
+      this.stores.set(name, store);
+    }
+    return store;
+  }
+}
