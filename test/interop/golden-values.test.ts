@@ -73,7 +73,7 @@ function readSource(path: string, h5path: string): SourceValue | undefined {
     // References as the paths they point at; int64 as numbers, as the domain's JSON gives them.
     const paths = (v: unknown): unknown =>
       Array.isArray(v) ? v.map(paths)
-      : v instanceof Reference ? (file.dereference(v) as { path: string } | null)?.path
+      : v instanceof Reference ? (file.dereference(v) as unknown as { path: string } | null)?.path
       : typeof v === "bigint" ? Number(v)
       : v;
     return { shape, json: paths(value) };
