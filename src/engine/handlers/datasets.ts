@@ -16,7 +16,7 @@ import { datasetDir, isValidId } from "../ids.js";
 import { json } from "../responses.js";
 import { parseMaxdims, parseShape } from "../shape.js";
 import { createFromRequest } from "./new-object.js";
-import { objectJson } from "./objects.js";
+import { createdJson, objectJson } from "./objects.js";
 
 /** A type from a request body: type JSON, a predefined name, or the id of a committed type of the domain. */
 export async function typeFromBody(ctx: RequestContext, dom: OpenDomain, raw: unknown): Promise<HsdsType> {
@@ -154,18 +154,7 @@ export async function createDataset(ctx: RequestContext, dom: OpenDomain): Promi
   if (created.creationProperties) fields.creationProperties = created.creationProperties;
   if (created.layout) fields.layout = created.layout;
   const id = await createFromRequest(ctx, dom, "datasets", body, fields);
-  const doc = await dom.meta.dataset(id);
-  const hrefs = new Hrefs(ctx.settings.hrefBase, dom.name.path);
-  return json(201, {
-    id,
-    root: dom.rootId,
-    created: doc.created,
-    lastModified: doc.lastModified,
-    type: doc.type,
-    shape: doc.shape,
-    attributeCount: 0,
-    hrefs: hrefs.forObject("datasets", id, dom.rootId),
-  });
+  return json(201, createdJson(ctx, dom, "datasets", await dom.meta.dataset(id)));
 }
 
 export async function getDatasetPart(ctx: RequestContext, dom: OpenDomain, pathId: string, part: "shape" | "type"): Promise<HsResponse> {

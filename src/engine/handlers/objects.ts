@@ -72,3 +72,12 @@ function datasetValueHref(shape: ShapeJson, hrefs: Hrefs, path: string) {
   const extents = dims.map((_, i) => (i === rank - 1 ? cols : i === rank - 2 ? rows : 1));
   return { rel: "preview", href: hrefs.url(path, undefined, `&select=[${extents.map((e) => `0:${e}`).join(",")}]`) };
 }
+
+/** The 201 answer to POST /datasets and POST /datatypes: the new object's essentials. */
+export function createdJson(ctx: RequestContext, dom: OpenDomain, cls: "datasets" | "datatypes", doc: DatasetDoc | DatatypeDoc): Record<string, unknown> {
+  const out: Record<string, unknown> = { id: doc.id, root: dom.rootId, created: doc.created, lastModified: doc.lastModified, type: doc.type };
+  if (cls === "datasets") out.shape = (doc as DatasetDoc).shape;
+  out.attributeCount = 0;
+  out.hrefs = new Hrefs(ctx.settings.hrefBase, dom.name.path).forObject(cls, doc.id, dom.rootId);
+  return out;
+}
