@@ -9,7 +9,8 @@ export interface DomainName {
 const BUCKET_NAME = /^[A-Za-z0-9_.-]+$/;
 
 export function validBucket(name: string): string {
-  if (!BUCKET_NAME.test(name)) throw badRequest(`Invalid bucket name: ${name}`);
+  // "." and ".." match the character set but name no bucket: they are the root dir and its parent.
+  if (!BUCKET_NAME.test(name) || name === "." || name === "..") throw badRequest(`Invalid bucket name: ${name}`);
   return name;
 }
 
