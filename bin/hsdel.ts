@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+import { hsrmCommand } from "../src/cli/hsrm.js";
+import { runProgram } from "../src/cli/run.js";
+
+await runProgram(hsrmCommand("hsdel"));

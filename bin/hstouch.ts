@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+import { hstouchCommand } from "../src/cli/hstouch.js";
+import { runProgram } from "../src/cli/run.js";
+
+await runProgram(hstouchCommand());
