@@ -7,7 +7,7 @@ import type { ChunkSource } from "./chunk-source.js";
 import type { DatasetView } from "./dataset-view.js";
 import { HttpError } from "./http-error.js";
 import { chunkKey } from "./ids.js";
-import type { KeyedLock } from "./keyed-lock.js";
+import { exclusive, type KeyedLock } from "./keyed-lock.js";
 
 /** A decoded chunk: packed bytes for fixed-size types, one buffer per element otherwise. */
 export type ChunkData = Uint8Array | Uint8Array[];
@@ -85,7 +85,7 @@ export class DatasetChunks implements ChunkSource {
 
   /** Read-modify-write of one chunk, serialised with other writers of the same chunk. */
   update(index: readonly number[], change: (data: ChunkData) => void): Promise<void> {
-    return this.locks.run(this.key(index), async () => {
+    return exclusive(this.locks, this.store, this.key(index), async () => {
       const data = await this.readOrFill(index);
       change(data);
       await this.write(index, data);

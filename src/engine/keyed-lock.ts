@@ -1,5 +1,7 @@
-// Serialises read-modify-write cycles on one storage key within this process (two requests adding
-// links to the same group must not lose one of them). Cross-process writers take the domain lock.
+// Serialises read-modify-write cycles on one storage key: within this process with a promise chain
+// per key (two requests adding links to the same group must not lose one of them), and against
+// other processes on the same store with the store's own lock (two `local` tools on one directory).
+import type { ObjectStore } from "../storage/object-store.js";
 
 export class KeyedLock {
   private readonly tails = new Map<string, Promise<void>>();
@@ -18,4 +20,16 @@ export class KeyedLock {
       if (this.tails.get(key) === tail) this.tails.delete(key);
     }
   }
+}
+
+/** Run `work` holding `key` both in this process and in the store. */
+export function exclusive<T>(locks: KeyedLock, store: ObjectStore, key: string, work: () => Promise<T>): Promise<T> {
+  return locks.run(key, async () => {
+    const release = await store.lock(key);
+    try {
+      return await work();
+    } finally {
+      await release();
+    }
+  });
 }

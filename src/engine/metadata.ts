@@ -4,7 +4,7 @@ import type { DatasetDoc, DatatypeDoc, DomainDoc, GroupDoc, ObjectDoc } from "./
 import { domainKey } from "./domain-name.js";
 import { HttpError } from "./http-error.js";
 import { classOfId, objectKey } from "./ids.js";
-import { KeyedLock } from "./keyed-lock.js";
+import { exclusive, KeyedLock } from "./keyed-lock.js";
 
 /** JSON documents of one bucket, with per-key serialisation of updates. */
 export class MetadataStore {
@@ -29,7 +29,7 @@ export class MetadataStore {
 
   /** Read, change and write one document with no other update of that key in between. */
   update<T>(key: string, change: (doc: T) => T | Promise<T>, missing: () => HttpError): Promise<T> {
-    return this.locks.run(key, async () => {
+    return exclusive(this.locks, this.store, key, async () => {
       const doc = await this.read<T>(key);
       if (!doc) throw missing();
       const next = await change(doc);
@@ -40,7 +40,7 @@ export class MetadataStore {
 
   /** Write a new document; 409 if the key already holds one. */
   create<T>(key: string, build: () => Promise<T>): Promise<T> {
-    return this.locks.run(key, async () => {
+    return exclusive(this.locks, this.store, key, async () => {
       if (await this.store.get(key)) throw new HttpError(409, "Conflict: resource exists");
       const doc = await build();
       await this.write(key, doc);

@@ -38,6 +38,12 @@ export class MemoryStore implements ObjectStore {
     }
   }
 
+  /** A memory store belongs to one process: there is nobody else to hold a key against. */
+  async lock(key: string): Promise<() => Promise<void>> {
+    assertSafeKey(key);
+    return async () => {};
+  }
+
   async listFolders(prefix: string): Promise<string[]> {
     assertSafePrefix(prefix);
     const folders = new Set<string>();

@@ -21,6 +21,11 @@ export interface ObjectStore {
   list(prefix: string): AsyncIterable<ObjectInfo>;
   /** Immediate "sub-folders" of prefix (which ends with "/"), without the trailing "/", sorted. */
   listFolders(prefix: string): Promise<string[]>;
+  /**
+   * Hold `key` against other processes sharing this store for the duration of a read-modify-write
+   * (within one process the engine serialises updates itself). Resolves to the release function.
+   */
+  lock(key: string): Promise<() => Promise<void>>;
 }
 
 /** The buckets an engine serves; HSDS keeps each bucket apart (a directory under root_dir, or an S3 bucket). */

@@ -1,11 +1,15 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, open, readdir, readFile, rename, rmdir, stat, unlink, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { assertSafeKey, assertSafePrefix } from "./keys.js";
 import type { BucketProvider, ObjectInfo, ObjectStore } from "./object-store.js";
 
-// Temp files live beside their target so that rename() is atomic; listings skip them.
+// Temp files live beside their target so that rename() is atomic; listings skip them, and lock
+// files share the mark so that they are skipped too.
 const TEMP_MARK = ".tmp-hsds-";
+/** A lock older than this belongs to a process that died mid-update (updates take milliseconds). */
+const STALE_LOCK_MS = 30_000;
+const LOCK_RETRY_MS = 5;
 
 function isMissing(err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException).code;
@@ -81,6 +85,29 @@ export class PosixStore implements ObjectStore {
         return;
       }
       dir = dirname(dir);
+    }
+  }
+
+  async lock(key: string): Promise<() => Promise<void>> {
+    const target = this.path(key);
+    const lockPath = `${dirname(target)}/${TEMP_MARK}lock-${basename(target)}`;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        // Again on every attempt: the holder's release may have pruned the directory meanwhile.
+        await mkdir(dirname(target), { recursive: true });
+        await writeFile(lockPath, String(process.pid), { flag: "wx" });
+        return async () => {
+          await unlink(lockPath).catch(() => undefined);
+          // A lock taken for a key that was never written leaves no empty directory behind.
+          if (!(await stat(target).catch(() => undefined))) await this.pruneEmptyDirs(dirname(target));
+        };
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code !== "EEXIST" && code !== "ENOENT") throw err;
+      }
+      const held = await stat(lockPath).catch(() => undefined);
+      if (held && Date.now() - held.mtimeMs > STALE_LOCK_MS) await unlink(lockPath).catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(LOCK_RETRY_MS * 2 ** Math.min(attempt, 6), 200)));
     }
   }
 
