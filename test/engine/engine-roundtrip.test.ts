@@ -81,3 +81,19 @@ describe("engine through the client core", () => {
     expect(await d.readValueJson(ds.id)).toEqual([1, 2, 3, 4, 5, 6, 0, 0, 0, 0, 0, 0]);
   });
 });
+
+describe("attributes HSDS cannot express as JSON", () => {
+  it("keeps a fixed-length string that is not UTF-8 as base64, as HSDS does", async () => {
+    const d = client.domain("/home/alice/b.h5");
+    const root = (await d.create()).root!;
+    const type = { class: "H5T_STRING", charSet: "H5T_CSET_ASCII", length: 4, strPad: "H5T_STR_NULLPAD" };
+    const raw = Buffer.from([0xff, 0xfe, 0x41, 0x00]).toString("base64");
+    await d.putAttribute(root, "latin", { type, shape: [], value: raw, encoding: "base64" });
+    const got = await d.getAttribute(root, "latin");
+    expect(got.encoding).toBe("base64");
+    expect(got.value).toBe(raw);
+    // A valid UTF-8 value given as base64 is stored as JSON text.
+    await d.putAttribute(root, "plain", { type, shape: [], value: Buffer.from("abc\0").toString("base64"), encoding: "base64" });
+    expect((await d.getAttribute(root, "plain")).value).toBe("abc");
+  });
+});

@@ -1,8 +1,8 @@
 // Attributes of groups, datasets and committed datatypes: list, get, put (single and batch),
 // batch read, delete, and the .../value sub-resource.
 import type { HsResponse } from "../../client/transport.js";
-import { isVariableLength, type HsdsType } from "../../model/datatype.js";
-import { nonFiniteToNull, type JsonValue } from "../../model/json.js";
+import { isVariableLength, itemSize, type HsdsType } from "../../model/datatype.js";
+import { nonFiniteToNull, stringifyJson, type JsonValue } from "../../model/json.js";
 import { decodeBase64, decodeValues, encodeBase64, encodeValues, ValueError } from "../../model/values.js";
 import type { OpenDomain, RequestContext } from "../context.js";
 import { now, type AttributeItem, type ObjectDoc, type ShapeJson } from "../documents.js";
@@ -18,17 +18,37 @@ function valueShape(shape: ShapeJson): number[] {
   return dimsOf(shape);
 }
 
-/** Check a value against its type and shape and return it as HSDS stores it (numpy's round trip). */
-function canonicalValue(type: HsdsType, shape: ShapeJson, raw: unknown, encoding: unknown): JsonValue | undefined {
-  if (shape.class === "H5S_NULL") return null;
-  if (raw === undefined || raw === null) return null;
+type StoredValue = Pick<AttributeItem, "value" | "encoding">;
+
+/**
+ * Check a value against its type and shape and return it as HSDS stores it: JSON after numpy's
+ * round trip, or — when the bytes cannot be JSON (text that is not UTF-8) — base64 with
+ * `encoding: "base64"`, as HSDS keeps such attributes.
+ */
+function storedValue(type: HsdsType, shape: ShapeJson, raw: unknown, encoding: unknown): StoredValue {
+  if (shape.class === "H5S_NULL" || raw === undefined || raw === null) return { value: null };
+  let bytes: Uint8Array;
   try {
-    const bytes = encoding === "base64" ? decodeBase64(String(raw)) : encodeValues(raw, type, valueShape(shape));
-    return decodeValues(bytes, type, valueShape(shape));
+    bytes = encoding === "base64" ? decodeBase64(String(raw)) : encodeValues(raw, type, valueShape(shape));
+    // Decoding checks the byte count against type and shape, also for base64 input.
+    return { value: decodeValues(bytes, type, valueShape(shape)) };
   } catch (err) {
-    if (err instanceof ValueError) throw badRequest(`Invalid attribute value: ${err.message}`);
-    throw err;
+    if (!(err instanceof ValueError)) throw err;
+    if (encoding === "base64" && !isVariableLength(type) && decodeBase64(String(raw)).length === itemBytes(type, shape)) {
+      return { value: String(raw), encoding: "base64" };
+    }
+    throw badRequest(`Invalid attribute value: ${err.message}`);
   }
+}
+
+function itemBytes(type: HsdsType, shape: ShapeJson): number {
+  return (itemSize(type) as number) * valueShape(shape).reduce((n, d) => n * d, 1);
+}
+
+/** The attribute's value in binary form, whichever way it is stored. */
+function valueBytes(item: AttributeItem): Uint8Array {
+  if (item.encoding === "base64") return decodeBase64(String(item.value));
+  return encodeValues(item.value, item.type as unknown as HsdsType, valueShape(item.shape));
 }
 
 async function attributeFromBody(ctx: RequestContext, dom: OpenDomain, body: Record<string, unknown>): Promise<Omit<AttributeItem, "created">> {
@@ -36,14 +56,11 @@ async function attributeFromBody(ctx: RequestContext, dom: OpenDomain, body: Rec
   const type = await typeFromBody(ctx, dom, body.type);
   const shape = parseShape(body.shape);
   if (shape.class === "H5S_SIMPLE") delete shape.maxdims;
-  const item: Omit<AttributeItem, "created"> = { type: type as unknown as Record<string, unknown>, shape };
-  const value = canonicalValue(type, shape, body.value, body.encoding);
-  if (value !== undefined) item.value = value;
-  return item;
+  return { type: type as unknown as Record<string, unknown>, shape, ...storedValue(type, shape, body.value, body.encoding) };
 }
 
 function sameAttribute(a: Omit<AttributeItem, "created">, b: Omit<AttributeItem, "created">): boolean {
-  return JSON.stringify([a.type, a.shape, a.value ?? null]) === JSON.stringify([b.type, b.shape, b.value ?? null]);
+  return stringifyJson([a.type, a.shape, a.value ?? null, a.encoding ?? null]) === stringifyJson([b.type, b.shape, b.value ?? null, b.encoding ?? null]);
 }
 
 interface AttrOptions {
@@ -67,11 +84,10 @@ function present(name: string, item: AttributeItem, opts: AttrOptions): Record<s
   const out: Record<string, unknown> = { name, type: item.type, shape: item.shape };
   if (opts.includeData && item.shape.class !== "H5S_NULL") {
     const type = item.type as unknown as HsdsType;
-    const dims = valueShape(item.shape);
-    const bytes = () => encodeValues(item.value, type, dims);
+    const bytes = () => valueBytes(item);
     if (opts.maxDataSize !== undefined && !isVariableLength(type) && bytes().length > opts.maxDataSize) {
       // Too big for this listing: the client fetches it on its own.
-    } else if (opts.base64 && !isVariableLength(type)) {
+    } else if ((opts.base64 || item.encoding === "base64") && !isVariableLength(type)) {
       out.value = encodeBase64(bytes());
       out.encoding = "base64";
     } else {
@@ -239,9 +255,9 @@ export async function getAttributeValue(ctx: RequestContext, dom: OpenDomain, cl
   if (!item) throw notFound();
   if (item.shape.class === "H5S_NULL") throw badRequest("Null space attributes have no value");
   const type = item.type as unknown as HsdsType;
-  if (ctx.wantsBinary() && !isVariableLength(type)) return binary(encodeValues(item.value, type, valueShape(item.shape)));
+  if (ctx.wantsBinary() && !isVariableLength(type)) return binary(valueBytes(item));
   const hrefs = new Hrefs(ctx.settings.hrefBase, dom.name.path);
-  return json(200, { value: item.value ?? null, hrefs: hrefs.of(["self", `/${cls}/${id}/attributes/${encodeURIComponent(name)}/value`], ["home", "/"], ["owner", `/${cls}/${id}`]) });
+  return json(200, { value: item.value ?? null, ...(item.encoding ? { encoding: item.encoding } : {}), hrefs: hrefs.of(["self", `/${cls}/${id}/attributes/${encodeURIComponent(name)}/value`], ["home", "/"], ["owner", `/${cls}/${id}`]) });
 }
 
 export async function putAttributeValue(ctx: RequestContext, dom: OpenDomain, cls: ObjectClass, pathId: string, name: string): Promise<HsResponse> {
@@ -252,10 +268,11 @@ export async function putAttributeValue(ctx: RequestContext, dom: OpenDomain, cl
     const item = doc.attributes[name];
     if (!item) throw notFound();
     const type = item.type as unknown as HsdsType;
+    const { encoding: _old, ...rest } = item;
     const value = binaryBody
-      ? canonicalValue(type, item.shape, encodeBase64(ctx.req.body ?? new Uint8Array(0)), "base64")
-      : canonicalValue(type, item.shape, body.value, body.encoding);
-    doc.attributes[name] = { ...item, value: value ?? null };
+      ? storedValue(type, item.shape, encodeBase64(ctx.req.body ?? new Uint8Array(0)), "base64")
+      : storedValue(type, item.shape, body.value, body.encoding);
+    doc.attributes[name] = { ...rest, ...value };
     doc.lastModified = now();
     return doc;
   });
