@@ -1,6 +1,7 @@
 // Reading and writing the chunk objects of one dataset: HSDS's chunk keys, its filter pipeline,
 // fill values for chunks that do not exist, and no objects for chunks that hold only fill.
 import { hsdsChunkPipeline, type HsdsChunkPipeline } from "../codecs/hsds-chunk.js";
+import { isAllZero } from "../model/bytes.js";
 import { joinElements, splitElements } from "../model/values.js";
 import type { ObjectStore } from "../storage/object-store.js";
 import type { ChunkSource } from "./chunk-source.js";
@@ -108,14 +109,5 @@ export class DatasetChunks implements ChunkSource {
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-function isAllZero(bytes: Uint8Array): boolean {
-  // Word-wise where alignment allows: this runs on every chunk a load writes.
-  const words = bytes.byteOffset % 4 === 0 ? Math.floor(bytes.length / 4) : 0;
-  const view = new Uint32Array(bytes.buffer, bytes.byteOffset, words);
-  for (let i = 0; i < words; i++) if (view[i] !== 0) return false;
-  for (let i = words * 4; i < bytes.length; i++) if (bytes[i] !== 0) return false;
   return true;
 }

@@ -13,6 +13,7 @@ import { conversionPlan } from "./element-conversion.js";
 import { type DatasetPlan, type ExportPlan, planExport } from "./export-plan.js";
 import type { FileWriter } from "./file-writer.js";
 import { startWorkerWriter } from "./worker-writer.js";
+import { isAllZero } from "../model/bytes.js";
 
 export class ExportError extends Error {
   override name = "ExportError";
@@ -148,9 +149,20 @@ async function writeStructure(
 }
 
 /**
- * Every block of every dataset, `concurrency` at a time: read from HSDS, then handed to the writer.
- * Blocks of zeros are not written: HDF5 reads unwritten chunks as zeros (the file's fill value).
+ * Datasets of which the domain holds no chunk at all (none stored, none linked): their source was
+ * never written, or held only fill. Their blocks of zeros are not written, so the file leaves their
+ * storage unallocated too; every other dataset gets all its blocks, zeros included, because h5diff
+ * refuses to compare a dataset whose storage is allocated in one file and not in the other, and the
+ * domain cannot tell zeros a source wrote from chunks nobody wrote (HSDS keeps no all-fill chunks).
  */
+async function unallocatedDatasets(handle: DomainHandle): Promise<Set<string>> {
+  const info = await handle.get({ verbose: true });
+  const scanned = (info.scan_info as { datasets?: Record<string, { num_chunks?: number; num_linked_chunks?: number }> } | undefined)?.datasets;
+  if (!scanned) return new Set();
+  return new Set(Object.entries(scanned).filter(([, d]) => (d.num_chunks ?? 0) + (d.num_linked_chunks ?? 0) === 0).map(([id]) => id));
+}
+
+/** Every block of every dataset, `concurrency` at a time: read from HSDS, then handed to the writer. */
 async function copyValues(
   handle: DomainHandle,
   writer: FileWriter,
@@ -159,6 +171,7 @@ async function copyValues(
   countUnresolved: (path: string, n: number) => void,
 ): Promise<number> {
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  const unallocated = await unallocatedDatasets(handle);
   const progress: ExportProgress = { blocks: 0, bytes: 0 };
   const inFlight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
@@ -168,7 +181,8 @@ async function copyValues(
     const bytes = await handle.readValue(d.id, { select: select === "" ? undefined : select }).catch((err: Error) => {
       throw new ExportError(`cannot read values of ${d.path}${select}: ${err.message}`);
     });
-    if (d.type.variable || !allZero(bytes)) countUnresolved(d.path, await writer.writeBlock(d.path, start, count, bytes));
+    const skip = unallocated.has(d.id) && !d.type.variable && isAllZero(bytes);
+    if (!skip) countUnresolved(d.path, await writer.writeBlock(d.path, start, count, bytes));
     progress.blocks++;
     progress.bytes += bytes.length;
     options.onProgress?.(progress);
@@ -192,13 +206,6 @@ async function copyValues(
   return progress.bytes;
 }
 
-function allZero(bytes: Uint8Array): boolean {
-  const words = bytes.byteOffset % 4 === 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2) : undefined;
-  const from = words ? words.length * 4 : 0;
-  if (words) for (let i = 0; i < words.length; i++) if (words[i] !== 0) return false;
-  for (let i = from; i < bytes.length; i++) if (bytes[i] !== 0) return false;
-  return true;
-}
 
 /** Rename into place; with noClobber, a hard link fails rather than replace a file that appeared meanwhile. */
 function moveIntoPlace(temp: string, target: string, noClobber: boolean): void {
