@@ -4,7 +4,7 @@ import type { DomainHandle } from "../client/hsds-client.js";
 import type { Acl, AclPermissions } from "../client/hsds-types.js";
 import { isDenied, isGone, statusOf } from "./browse/failures.js";
 import { withSession } from "./browse/session.js";
-import { printLines } from "./browse/stdout.js";
+import { printLines } from "./output.js";
 import { checkUsage, parseTarget } from "./browse/targets.js";
 import { addCommonOptions, type CommonOptions } from "./common-options.js";
 import { aclTableHeader, aclTableRow, PERMISSION_LETTERS } from "./format/acl-table.js";

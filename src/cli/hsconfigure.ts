@@ -11,7 +11,7 @@ import { HsdsError, TransportError } from "../client/errors.js";
 import { readConfigFile, writeConfigFile } from "../config/config-file.js";
 import { isUnsetValue } from "../config/hscfg.js";
 import type { ResolvedConfig } from "../config/resolve-config.js";
-import { printLine } from "./browse/stdout.js";
+import { printLine } from "./output.js";
 import { addCommonOptions, configFromOptions, type CommonOptions } from "./common-options.js";
 import { CliError } from "./run.js";
 

@@ -9,6 +9,7 @@ import { ExportError, type ExportSummary, exportDomain } from "../export/export-
 import { H5WriteError } from "../export/file-writer.js";
 import { type CommonOptions, addCommonOptions, configFromOptions } from "./common-options.js";
 import { createLogger } from "./log.js";
+import { parseDomainArgument } from "./domain-argument.js";
 import { CliError, paint } from "./run.js";
 
 interface HsgetOptions extends CommonOptions {
@@ -26,7 +27,7 @@ export function hsgetCommand(): Command {
       .option("-n, --no-clobber", "fail if the file exists")
       .option("--nodata", "copy structure and attributes, no dataset values"),
   ).action(async (domainArg: string, fileArg: string | undefined, opts: HsgetOptions) => {
-    const { domain, endpoint } = parseDomainArgument(domainArg);
+    const { path: domain, endpoint } = parseDomainArgument(domainArg);
     const file = fileArg ?? basename(domain);
     if (file === "") throw new CliError(`no file name in domain ${domain}: give FILE`, 2);
     const config = resolvedConfig({ ...opts, endpoint: endpoint ?? opts.endpoint });
@@ -70,13 +71,6 @@ function resolvedConfig(opts: CommonOptions): ResolvedConfig {
   }
 }
 
-/** h5pyd's domain forms: "/path", "hdf5://path", or a URL that also names the endpoint. */
-function parseDomainArgument(arg: string): { domain: string; endpoint?: string } {
-  const url = /^(https?:\/\/[^/]+)(\/.*)?$/.exec(arg);
-  if (url) return { domain: decodeURI(url[2] ?? "/"), endpoint: url[1] };
-  if (arg.startsWith("hdf5://")) return { domain: `/${arg.slice("hdf5://".length).replace(/^\/+/, "")}` };
-  return { domain: arg };
-}
 
 /** Ctrl-C stops the export cleanly (the partial file is removed) instead of killing the process. */
 function interruptSignal(): AbortSignal {

@@ -10,7 +10,7 @@ import type { AboutInfo, DomainInfo } from "../client/hsds-types.js";
 import type { ResolvedConfig } from "../config/resolve-config.js";
 import { failureMessage } from "./browse/failures.js";
 import { withSession } from "./browse/session.js";
-import { printLine, printLines } from "./browse/stdout.js";
+import { printLine, printLines } from "./output.js";
 import { checkUsage, folderText, parseTarget, type Target } from "./browse/targets.js";
 import { addCommonOptions, type CommonOptions } from "./common-options.js";
 import { chunkCountOf, domainStatsLines, folderStatsLines, lastScanOf, objectCountOf } from "./format/domain-stats.js";

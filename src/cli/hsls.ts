@@ -7,7 +7,7 @@ import { DomainWalker, joinH5Path } from "./browse/domain-walk.js";
 import { failureMessage, isGone, statusOf } from "./browse/failures.js";
 import { aclsOf, NotAFolderError, walkFolder } from "./browse/folder-walk.js";
 import { withSession } from "./browse/session.js";
-import { printLine } from "./browse/stdout.js";
+import { printLine } from "./output.js";
 import { checkUsage, folderText, parseTarget, type Target } from "./browse/targets.js";
 import { addCommonOptions, type CommonOptions } from "./common-options.js";
 import { JsonListingOutput, type ListingOutput, TextListingOutput } from "./format/hsls-output.js";

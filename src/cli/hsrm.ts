@@ -4,7 +4,7 @@ import type { HsdsClient } from "../client/hsds-client.js";
 import type { FolderEntry } from "../client/hsds-types.js";
 import { failureMessage } from "./browse/failures.js";
 import { withSession } from "./browse/session.js";
-import { printLine } from "./browse/stdout.js";
+import { printLine } from "./output.js";
 import { checkUsage, folderText, parseTarget, type Target } from "./browse/targets.js";
 import { addCommonOptions, type CommonOptions } from "./common-options.js";
 import { CliError, printError } from "./run.js";

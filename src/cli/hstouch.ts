@@ -5,7 +5,7 @@ import type { HsdsClient } from "../client/hsds-client.js";
 import type { DomainInfo } from "../client/hsds-types.js";
 import { failureMessage, isGone } from "./browse/failures.js";
 import { withSession } from "./browse/session.js";
-import { printLine } from "./browse/stdout.js";
+import { printLine } from "./output.js";
 import { checkUsage, folderText, parentOf, parseTarget, type Target } from "./browse/targets.js";
 import { addCommonOptions, type CommonOptions } from "./common-options.js";
 import { CliError } from "./run.js";

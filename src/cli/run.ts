@@ -32,6 +32,11 @@ export function printError(message: string): void {
  * Parse argv with `program` and run its action. The action returns an exit code (or nothing for 0).
  */
 export async function runProgram(program: Command, argv = process.argv): Promise<never> {
+  // `hsls -r / | head`: once the reader of the pipe is gone there is nothing left to do.
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(EXIT_OK);
+    throw err;
+  });
   program.exitOverride();
   program.configureOutput({ outputError: (text, write) => write(paint(process.stderr).red(text)) });
   let code = EXIT_OK;

@@ -1,25 +1,15 @@
-// Domain and folder arguments as users write them to h5pyd's tools: "/home/u/x.h5",
-// "hdf5://home/u/x.h5", folders with a trailing "/".
+// The targets of the browse tools: domain and folder arguments on the endpoint the options name.
 import type { Command } from "commander";
+import { parseDomainArgument, type DomainArgument } from "../domain-argument.js";
 import { CliError, EXIT_USAGE } from "../run.js";
 
-export interface Target {
-  /** Absolute path without a trailing "/" ("/" for the top level). */
-  path: string;
-  /** The argument ended in "/". */
-  isFolder: boolean;
-  /** The argument as given, for messages. */
-  text: string;
-}
+export type Target = Omit<DomainArgument, "endpoint">;
 
+/** Browse tools take many paths on one endpoint: an http(s):// argument would name another one. */
 export function parseTarget(arg: string): Target {
-  const path = arg.startsWith("hdf5://") ? arg.slice("hdf5:/".length) : arg;
-  if (!path.startsWith("/")) {
-    throw new CliError(`not an absolute domain or folder path: ${arg} (write /home/user/file.h5 or hdf5://home/user/file.h5)`, EXIT_USAGE);
-  }
-  const isFolder = path.endsWith("/");
-  const trimmed = path.replace(/\/+$/, "");
-  return { path: trimmed === "" ? "/" : trimmed, isFolder, text: arg };
+  const { endpoint, ...target } = parseDomainArgument(arg);
+  if (endpoint) throw new CliError(`give the endpoint with -e ${endpoint}, and the path as ${target.path}`, EXIT_USAGE);
+  return target;
 }
 
 /** The folder a domain or folder lives in; "/" for top-level names. */
