@@ -2,7 +2,7 @@
 // fill values for chunks that do not exist, and no objects for chunks that hold only fill.
 import { hsdsChunkPipeline, type HsdsChunkPipeline } from "../codecs/hsds-chunk.js";
 import { isAllZero } from "../model/bytes.js";
-import { joinElements, splitElements } from "../model/values.js";
+import { emptyElement, joinElements, splitElements } from "../model/values.js";
 import type { ObjectStore } from "../storage/object-store.js";
 import type { ChunkSource } from "./chunk-source.js";
 import type { DatasetView } from "./dataset-view.js";
@@ -13,11 +13,10 @@ import { exclusive, type KeyedLock } from "./keyed-lock.js";
 /** A decoded chunk: packed bytes for fixed-size types, one buffer per element otherwise. */
 export type ChunkData = Uint8Array | Uint8Array[];
 
-/** A variable-length element that holds nothing: a zero length prefix (§3.5). */
-const EMPTY_ELEMENT = new Uint8Array(4);
-
 export class DatasetChunks implements ChunkSource {
   private readonly pipeline: HsdsChunkPipeline;
+  /** What an element of a variable-length type holds before anything is written. */
+  private readonly emptyElement: Uint8Array;
 
   constructor(
     readonly view: DatasetView,
@@ -29,6 +28,7 @@ export class DatasetChunks implements ChunkSource {
       chunkBytes: view.chunkElements * (view.itemSize ?? 0),
       variableLength: view.itemSize === undefined,
     });
+    this.emptyElement = view.fill ?? emptyElement(view.type);
   }
 
   key(index: readonly number[]): string {
@@ -57,7 +57,7 @@ export class DatasetChunks implements ChunkSource {
   /** A chunk holding only the fill value. */
   filled(): ChunkData {
     const { itemSize, fill, chunkElements } = this.view;
-    if (itemSize === undefined) return new Array<Uint8Array>(chunkElements).fill(fill ?? EMPTY_ELEMENT);
+    if (itemSize === undefined) return new Array<Uint8Array>(chunkElements).fill(this.emptyElement);
     const bytes = new Uint8Array(chunkElements * itemSize);
     if (fill && fill.some((b) => b !== 0)) {
       bytes.set(fill, 0);
@@ -95,10 +95,7 @@ export class DatasetChunks implements ChunkSource {
 
   private isAllFill(data: ChunkData): boolean {
     const fill = this.view.fill;
-    if (Array.isArray(data)) {
-      const empty = fill ?? EMPTY_ELEMENT;
-      return data.every((element) => sameBytes(element, empty));
-    }
+    if (Array.isArray(data)) return data.every((element) => sameBytes(element, this.emptyElement));
     if (!fill || fill.every((b) => b === 0)) return isAllZero(data);
     const n = fill.length;
     for (let i = 0; i < data.length; i++) if (data[i] !== fill[i % n]) return false;

@@ -12,7 +12,7 @@ import { DatasetChunks, type ChunkData } from "./chunk-io.js";
 import type { ChunkSource } from "./chunk-source.js";
 import { datasetView, type DatasetView } from "./dataset-view.js";
 import type { LayoutJson } from "./documents.js";
-import { HttpError } from "./http-error.js";
+import { HttpError, LINKED_SOURCE_FAILED } from "./http-error.js";
 import type { KeyedLock } from "./keyed-lock.js";
 import type { LinkedFileOpener } from "./linked-files.js";
 import type { MetadataStore } from "./metadata.js";
@@ -162,8 +162,9 @@ export class LinkedChunks implements ChunkSource {
       for (const i of run) {
         const p = pieces[i]!;
         const slice = bytes.subarray(p.offset - first.offset, p.offset - first.offset + p.size);
-        if (slice.length < p.size && this.layout.class !== "H5D_CONTIGUOUS_REF") {
-          throw new HttpError(500, `linked file ${p.uri} is truncated: chunk at ${p.offset} needs ${p.size} bytes, found ${slice.length}`);
+        // Requests never reach beyond the data the layout names: a short read is a truncated file.
+        if (slice.length < p.size) {
+          throw new HttpError(LINKED_SOURCE_FAILED, `linked file ${p.uri} is truncated: data at ${p.offset} needs ${p.size} bytes, found ${slice.length}`);
         }
         raw[i] = slice;
       }
@@ -191,7 +192,7 @@ export class LinkedChunks implements ChunkSource {
     try {
       return await this.decoder.decode(bytes);
     } catch (err) {
-      throw new HttpError(500, `linked chunk at ${piece.offset} of ${piece.uri} cannot be decoded: ${(err as Error).message}`);
+      throw new HttpError(LINKED_SOURCE_FAILED, `linked chunk at ${piece.offset} of ${piece.uri} cannot be decoded: ${(err as Error).message}`);
     }
   }
 }

@@ -3,7 +3,7 @@
 // paths. s3:// URIs need S3 access, which this engine does not have yet.
 import { isAbsolute, join, normalize, sep } from "node:path";
 import { LocalFileSource, type ByteSource } from "../hdf5/byte-source.js";
-import { HttpError } from "./http-error.js";
+import { HttpError, LINKED_SOURCE_FAILED } from "./http-error.js";
 
 export interface LinkedFileOpener {
   open(fileUri: string): Promise<ByteSource>;
@@ -31,8 +31,8 @@ export class PosixLinkedFiles implements LinkedFileOpener {
       return await LocalFileSource.open(path);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === "ENOENT" || code === "ENOTDIR") throw new HttpError(404, `linked file ${fileUri} not found`);
-      throw new HttpError(500, `linked file ${fileUri} cannot be opened: ${code ?? (err as Error).message}`);
+      if (code === "ENOENT" || code === "ENOTDIR") throw new HttpError(LINKED_SOURCE_FAILED, `linked file ${fileUri} not found`);
+      throw new HttpError(LINKED_SOURCE_FAILED, `linked file ${fileUri} cannot be opened: ${code ?? (err as Error).message}`);
     }
   }
 }

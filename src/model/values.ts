@@ -119,6 +119,18 @@ function expectConsumed(reader: ByteReader, count: number): void {
   }
 }
 
+/**
+ * The bytes of one element that holds nothing: zeros for fixed-size parts, zero-length variable
+ * parts (§3.5) — what a never-written element of a chunk is.
+ */
+export function emptyElement(t: HsdsType): Uint8Array {
+  const size = itemSize(t);
+  if (size !== VARIABLE) return new Uint8Array(size);
+  if (t.class === "H5T_COMPOUND") return joinElements(t.fields.map((field) => emptyElement(field.type)));
+  // A variable-length string or sequence: an int32 zero length and no payload.
+  return new Uint8Array(4);
+}
+
 export interface FillValueProperties {
   fillValue?: unknown;
   fillValue_encoding?: unknown;

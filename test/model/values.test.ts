@@ -6,6 +6,7 @@ import { type HsdsType, itemSize, normalizeType, product } from "../../src/model
 import { parseJson, stringifyJson } from "../../src/model/json.js";
 import { parseSelection, selectionShape } from "../../src/model/selection.js";
 import {
+  emptyElement,
   ValueError,
   decodeBase64,
   decodeElements,
@@ -398,5 +399,21 @@ describe("base64", () => {
     expect(decodeBase64("AAEC+v8=")).toEqual(bytes);
     expect(decodeBase64(encodeBase64(bytes.subarray(1, 3)))).toEqual(Uint8Array.from([1, 2]));
     expect(() => decodeBase64("not base64!")).toThrow(ValueError);
+  });
+});
+
+describe("emptyElement", () => {
+  it("is zeros for fixed parts and zero-length variable parts, field by field", () => {
+    const table = normalizeType({
+      class: "H5T_COMPOUND",
+      fields: [
+        { name: "offset", type: "H5T_STD_I64LE" },
+        { name: "size", type: "H5T_STD_I32LE" },
+        { name: "file_uri", type: { class: "H5T_STRING", charSet: "H5T_CSET_UTF8", length: "H5T_VARIABLE", strPad: "H5T_STR_NULLTERM" } },
+      ],
+    });
+    expect(emptyElement(table)).toEqual(new Uint8Array(16));
+    expect(splitElements(emptyElement(table), table, 1)).toHaveLength(1);
+    expect(emptyElement(normalizeType("H5T_IEEE_F64LE"))).toEqual(new Uint8Array(8));
   });
 });
