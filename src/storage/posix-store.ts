@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { closeSync, openSync, readFileSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from "node:fs";
 import { mkdir, open, readdir, readFile, rename, rmdir, stat, unlink, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { assertSafeKey, assertSafePrefix } from "./keys.js";
@@ -11,14 +11,47 @@ const TEMP_MARK = ".tmp-hsds-";
 const STALE_LOCK_MS = 30_000;
 const LOCK_RETRY_MS = 5;
 
+/**
+ * JSON documents are a few KB: read and written with synchronous calls, which cost microseconds,
+ * where each of the four or five thread-pool round trips of an asynchronous readFile costs more
+ * than the I/O itself. Chunks (up to MBs) stay asynchronous so that many move at once.
+ */
+const isDocument = (key: string) => key.endsWith(".json");
+
 function isMissing(err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException).code;
   return code === "ENOENT" || code === "ENOTDIR";
 }
 
+let tempCounter = 0;
+/** Unique among processes (pid) and within one (counter): no randomness needed for a temp name. */
+const tempName = () => `${TEMP_MARK}${process.pid}-${tempCounter++}`;
+
 /** One bucket of HSDS's POSIX driver: key K lives at <root>/<bucket>/K. */
 export class PosixStore implements ObjectStore {
+  /** Directories known to exist: a load writes thousands of keys into the same few directories. */
+  private readonly knownDirs = new Set<string>();
+
   constructor(readonly dir: string) {}
+
+  private async ensureDir(dir: string): Promise<void> {
+    if (this.knownDirs.has(dir)) return;
+    await mkdir(dir, { recursive: true });
+    this.knownDirs.add(dir);
+  }
+
+  /** Run `write`; if another process pruned the directory meanwhile, make it again and retry once. */
+  private async inDir<T>(dir: string, write: () => Promise<T>): Promise<T> {
+    await this.ensureDir(dir);
+    try {
+      return await write();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+      this.knownDirs.delete(dir);
+      await this.ensureDir(dir);
+      return write();
+    }
+  }
 
   private path(key: string): string {
     assertSafeKey(key);
@@ -27,7 +60,8 @@ export class PosixStore implements ObjectStore {
 
   async get(key: string): Promise<Uint8Array | undefined> {
     try {
-      const data = await readFile(this.path(key));
+      const path = this.path(key);
+      const data = isDocument(key) ? readFileSync(path) : await readFile(path);
       return data.length > 0 ? new Uint8Array(data.buffer, data.byteOffset, data.length) : undefined;
     } catch (err) {
       if (isMissing(err) || (err as NodeJS.ErrnoException).code === "EISDIR") return undefined;
@@ -54,11 +88,15 @@ export class PosixStore implements ObjectStore {
 
   async put(key: string, data: Uint8Array): Promise<void> {
     const target = this.path(key);
-    const temp = `${dirname(target)}/${TEMP_MARK}${randomBytes(6).toString("hex")}`;
-    await mkdir(dirname(target), { recursive: true });
+    const temp = `${dirname(target)}/${tempName()}`;
     try {
-      await writeFile(temp, data);
-      await rename(temp, target);
+      if (isDocument(key)) {
+        await this.inDir(dirname(target), async () => writeFileSync(temp, data));
+        renameSync(temp, target);
+      } else {
+        await this.inDir(dirname(target), () => writeFile(temp, data));
+        await rename(temp, target);
+      }
     } catch (err) {
       await unlink(temp).catch(() => undefined);
       throw err;
@@ -84,26 +122,34 @@ export class PosixStore implements ObjectStore {
       } catch {
         return;
       }
+      this.knownDirs.delete(dir);
       dir = dirname(dir);
     }
   }
 
   async lock(key: string): Promise<() => Promise<void>> {
     const target = this.path(key);
-    const lockPath = `${dirname(target)}/${TEMP_MARK}lock-${basename(target)}`;
+    const dir = dirname(target);
+    const lockPath = `${dir}/${TEMP_MARK}lock-${basename(target)}`;
+    // Taking and dropping the lock file are single metadata calls: synchronous, like the documents.
+    const release = async () => {
+      try {
+        unlinkSync(lockPath);
+        // A lock taken for a key that was never written leaves no empty directory behind
+        // (rmdir of a directory that holds the key fails at once).
+        rmdirSync(dir);
+        this.knownDirs.delete(dir);
+        await this.pruneEmptyDirs(dirname(dir));
+      } catch {
+        // Not empty (the usual case), or already gone.
+      }
+    };
     for (let attempt = 0; ; attempt++) {
       try {
-        // Again on every attempt: the holder's release may have pruned the directory meanwhile.
-        await mkdir(dirname(target), { recursive: true });
-        await writeFile(lockPath, String(process.pid), { flag: "wx" });
-        return async () => {
-          await unlink(lockPath).catch(() => undefined);
-          // A lock taken for a key that was never written leaves no empty directory behind.
-          if (!(await stat(target).catch(() => undefined))) await this.pruneEmptyDirs(dirname(target));
-        };
+        await this.inDir(dir, async () => closeSync(openSync(lockPath, "wx")));
+        return release;
       } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code !== "EEXIST" && code !== "ENOENT") throw err;
+        if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
       }
       const held = await stat(lockPath).catch(() => undefined);
       if (held && Date.now() - held.mtimeMs > STALE_LOCK_MS) await unlink(lockPath).catch(() => undefined);
