@@ -1,6 +1,6 @@
-// hsload: copy HDF5 files into HSDS domains (copy mode). Options follow h5pyd's hsload for the copy path,
-// plus --parallel, --json, --force and --ignore. Each file loads into a temporary domain that replaces the
-// target only when complete (src/loader/load.ts).
+// hsload: copy HDF5 files into HSDS domains, or with --link reference their chunks in place (docs/link.md).
+// Options follow h5pyd's hsload, plus --parallel, --json, --force and --ignore. Each file loads into a
+// temporary domain that replaces the target only when complete (src/loader/load.ts).
 import { basename } from "node:path";
 import cliProgress from "cli-progress";
 import { Command, InvalidArgumentError } from "commander";
@@ -9,6 +9,8 @@ import { HSDS_COMPRESSORS } from "../codecs/filters.js";
 import { loadFile, type LoadOutcome } from "../loader/load.js";
 import { formatBytes, noteLines, outcomeJson, summaryLine } from "../loader/load-report.js";
 import type { LoadProgress } from "../loader/run.js";
+import type { LinkOptions } from "../loader/link-uri.js";
+import { aggregateLoad, aggregateRequest } from "./hsload-aggregate.js";
 import { addCommonOptions, type CommonOptions, configFromOptions } from "./common-options.js";
 import { createLogger } from "./log.js";
 import { CliError, EXIT_USAGE, oneLine } from "./run.js";
@@ -25,6 +27,15 @@ interface HsloadOptions extends CommonOptions {
   json?: boolean;
   force?: boolean;
   ignore?: boolean;
+  link?: boolean;
+  linkpath?: string;
+  /** -a and its options (hsload-aggregate.ts). */
+  append?: boolean;
+  extend?: string;
+  extendOffset?: number;
+  sort?: string;
+  dryRun?: boolean;
+  wait?: number;
 }
 
 /** gzip's level when only --compression gzip is given (h5py's default); HSDS's for the others. */
@@ -45,22 +56,37 @@ export function hsloadCommand(): Command {
     .description("Copy HDF5 files into HSDS domains: hsload FILE DOMAIN, or hsload FILE... FOLDER/")
     .argument("<paths...>", "the HDF5 file(s), then the target domain, or a folder ending in / for one domain per file")
     .option("-n, --no-clobber", "skip files whose target domain exists")
-    .option("--force", "replace an existing target domain (only once the new copy is complete)")
+    .option("--force", "replace an existing target domain (only once the new copy is complete); with -a, reload sources already loaded into their recorded slots")
+    .option("-a, --append", "load the files into one domain, which may exist: splice, concatenate, or with --extend extend; re-runs skip files already loaded")
+    .option("--extend <dimscale>", "with -a: grow datasets along the dimension of this dimension scale")
+    .option("--extend-offset <n>", "with --extend: write at this index of the extended dimension instead of at its end", integer("--extend-offset", 0))
+    .option("--sort <key>", "with -a: load new files in order of their name (name), or of the first value of this dimension scale")
+    .option("--dry-run", "with -a: print what the load would do, and write nothing")
+    .option("--wait <seconds>", "with -a: wait this long for another load of the domain to finish", integer("--wait", 0))
     .option("--nodata", "create groups, datasets, types, links and attributes, but copy no dataset values")
     .option("-z <level>", "compress datasets that have no compressor, at this level (0-9)", integer("-z", 0, 9))
     .option("--compression <name>", `compressor for -z: ${HSDS_COMPRESSORS.filter((c) => c !== "deflate").join(", ")} (default gzip)`)
     .option("--ignore-filters", "do not carry the source's compression and shuffle filters over")
     .option("--ignore", "leave out what cannot be copied (and report it) instead of failing")
+    .option("--link", "link datasets to their chunks in the source file instead of copying them (small, variable-length and compact ones are copied)")
+    .option("--linkpath <uri>", "with --link: the file_uri to store (e.g. s3://bucket/key) instead of one made from the source path")
     .option("--parallel <n>", "requests in flight", integer("--parallel", 1, 256), 8)
     .option("--retries <n>", "HTTP retries for failed requests", integer("--retries", 0, 100), 3)
     .option("--json", "print a machine-readable summary on stdout")
     .action(async (paths: string[], opts: HsloadOptions) => {
-      const jobs = loadJobs(paths);
+      const aggregate = aggregateRequest(paths, opts, domainPath);
+      const jobs = aggregate ? [] : loadJobs(paths);
       if (opts.force && !opts.clobber) throw new CliError("--force and --no-clobber contradict each other", EXIT_USAGE);
       if (opts.compression !== undefined && !HSDS_COMPRESSORS.includes(opts.compression)) {
         throw new CliError(`unknown --compression ${opts.compression}: use one of ${HSDS_COMPRESSORS.join(", ")}`, EXIT_USAGE);
       }
+      if (opts.linkpath !== undefined && !opts.link) throw new CliError("--linkpath needs --link", EXIT_USAGE);
+      if (opts.link && opts.nodata) throw new CliError("--nodata and --link contradict each other: a linked dataset has its data", EXIT_USAGE);
+      if (opts.linkpath !== undefined && jobs.length > 1) throw new CliError("--linkpath names one file: give one source file", EXIT_USAGE);
       const config = configFromOptions(opts);
+      // Only the in-process engine's root is known here; sources under it are then named bucket/path as HSDS does.
+      const serverRoot = config.endpoint.kind === "local" ? config.endpoint.dir : undefined;
+      const link: LinkOptions | undefined = opts.link ? { linkpath: opts.linkpath, serverRoot } : undefined;
       const log = createLogger({ level: config.loglevel, logfile: config.logfile });
       for (const warning of config.warnings) log.warning(warning);
       const client = await connect(config, { retries: opts.retries, connections: opts.parallel, log: (level, message) => log.log(level, message) });
@@ -69,9 +95,13 @@ export function hsloadCommand(): Command {
       process.once("SIGINT", onSigint);
       const outcomes: LoadOutcome[] = [];
       try {
+        if (aggregate) {
+          const progressBarOf = process.stderr.isTTY && !opts.json && !opts.dryRun ? progressBar : undefined;
+          return await aggregateLoad(client, aggregate, opts, { defaultCompression: defaultCompression(opts), signal: interrupt.signal, progressBar: progressBarOf });
+        }
         for (const job of jobs) {
           interrupt.signal.throwIfAborted();
-          const outcome = await loadOne(client, job, opts, interrupt.signal, (message) => log.info(message)).catch((err: unknown) => {
+          const outcome = await loadOne(client, job, opts, link, interrupt.signal, (message) => log.info(message)).catch((err: unknown) => {
             if (opts.json) printJson(outcomes, { source: job.source, domain: job.target, status: "failed", error: oneLine(err) });
             throw interrupt.signal.aborted ? interrupt.signal.reason : err;
           });
@@ -113,6 +143,7 @@ async function loadOne(
   client: Awaited<ReturnType<typeof connect>>,
   job: LoadJob,
   opts: HsloadOptions,
+  link: LinkOptions | undefined,
   signal: AbortSignal,
   info: (message: string) => void,
 ): Promise<LoadOutcome> {
@@ -126,6 +157,7 @@ async function loadOne(
       ignore: opts.ignore,
       ignoreFilters: opts.ignoreFilters,
       defaultCompression: defaultCompression(opts),
+      link,
       signal,
       onPlan: (plan) => info(`${job.source}: ${plan.groups.length + 1} groups, ${plan.datasets.length} datasets, ${plan.datatypes.length} datatypes to create in ${job.target}`),
       onProgress: bar?.update,

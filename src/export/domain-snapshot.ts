@@ -15,6 +15,7 @@ import type {
   ShapeJson,
   TypeJson,
 } from "../client/hsds-types.js";
+import { isInternalAttribute } from "../loader/internal-attributes.js";
 
 export type AttributeSnapshot = Omit<AttributeInfo, "created" | "lastModified">;
 
@@ -136,7 +137,8 @@ async function attributesOf(
       ? Object.entries(embedded).map(([name, attr]) => ({ ...attr, name }))
       : await collect(handle.listAttributes(id, { includeData: true }));
   return Promise.all(
-    listed.map(async ({ name, type, shape, value, encoding }) => {
+    // hsload -a's ledger and lock describe the load, not the data.
+    listed.filter((a) => !isInternalAttribute(a.name)).map(async ({ name, type, shape, value, encoding }) => {
       if (value === undefined && shape.class !== "H5S_NULL") return strip(await handle.getAttribute(id, name));
       return { name, type, shape, value, encoding };
     }),

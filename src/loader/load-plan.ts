@@ -3,6 +3,7 @@
 import type { CreationProperties } from "../client/hsds-types.js";
 import type { HsdsType } from "../model/datatype.js";
 import type { ObjectKey } from "../hdf5/source/source-tree.js";
+import type { PlannedChunkTable } from "./link-table.js";
 
 /** A type to create with: inline, or (when the source uses a committed datatype that is copied too) that one. */
 export interface PlannedType {
@@ -40,6 +41,8 @@ export interface PlannedDataset {
   fill?: Uint8Array;
   /** Bytes of the values (∏shape × item size; an estimate for variable-length types). */
   bytes: number;
+  /** --link with an H5D_CHUNKED_REF_INDIRECT layout: the chunk table to create first; its id completes the layout. */
+  chunkTable?: PlannedChunkTable;
 }
 
 export type PlannedLinkTarget = { object: ObjectKey } | { h5path: string; h5domain?: string };

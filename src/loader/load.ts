@@ -7,10 +7,15 @@ import { HsdsError } from "../client/errors.js";
 import type { DomainHandle, HsdsClient } from "../client/hsds-client.js";
 import { Hdf5Source } from "../hdf5/source/hdf5-source.js";
 import type { LoadPlan } from "./load-plan.js";
+import { checkLinkedFileReadable } from "./link-run.js";
+import { readLinkSource } from "./link-source.js";
+import type { LinkOptions } from "./link-uri.js";
 import { plan, type PlanOptions } from "./plan.js";
 import { type LoadProgress, runPlan, type RunSummary } from "./run.js";
 
-export interface LoadOptions extends Omit<PlanOptions, "compressors" | "maxChunkSize"> {
+export interface LoadOptions extends Omit<PlanOptions, "compressors" | "maxChunkSize" | "link"> {
+  /** --link: datasets reference the source's chunks instead of copying them. */
+  link?: LinkOptions;
   parallel: number;
   /** Replace an existing target once the new copy is complete. */
   force?: boolean;
@@ -43,13 +48,15 @@ export async function loadFile(client: HsdsClient, file: string, target: string,
   try {
     const tree = await source.tree();
     // Fails here, before anything is written, when the source holds what HSDS cannot (and --ignore is not given).
-    const draft = plan(tree, options);
+    const link = options.link ? await readLinkSource(file, tree, options.link) : undefined;
+    const draft = plan(tree, { ...options, link });
     const temporary = client.domain(temporaryName(target));
     const info = await createTemporary(temporary, target, draft);
     try {
-      const loadPlan = plan(tree, { ...options, compressors: info.compressors, maxChunkSize: info.limits?.max_chunk_size });
+      const loadPlan = plan(tree, { ...options, link, compressors: info.compressors, maxChunkSize: info.limits?.max_chunk_size });
       options.onPlan?.(loadPlan);
       const summary = await runPlan(loadPlan, temporary, source, options);
+      if (link) await checkLinkedFileReadable(temporary, loadPlan);
       await temporary.flush();
       await moveInto(client, temporary, target, existing !== undefined);
       return { status: "loaded", source: file, domain: target, plan: loadPlan, summary, seconds: (performance.now() - started) / 1000, replaced: existing !== undefined };

@@ -18,6 +18,7 @@ import {
   type SourceType,
 } from "../hdf5/source/source-tree.js";
 import { planFilters } from "./filter-plan.js";
+import { linkDataset, type LinkSource } from "./link-layout.js";
 import type {
   LoadPlan,
   PlannedAttribute,
@@ -40,6 +41,8 @@ export interface PlanOptions {
   compressors?: readonly string[];
   /** The target's largest chunk (its `limits.max_chunk_size`), for chunking contiguous sources. */
   maxChunkSize?: number;
+  /** --link: the source's datasets are linked where they can be (link-layout.ts), copied otherwise. */
+  link?: LinkSource;
 }
 
 /** The source has things HSDS cannot hold (and --ignore was not given). */
@@ -94,7 +97,11 @@ export function plan(tree: SourceTree, options: PlanOptions = {}): LoadPlan {
       const type = typeOf(object.type, object.path);
       if (!type) continue;
       copied.add(object.key);
-      result.datasets.push(datasetPlan(object, type, options, notes));
+      const copyNotes: PlanNote[] = [];
+      const copy = datasetPlan(object, type, options, copyNotes);
+      const chosen = options.link ? linkDataset(copy, copyNotes, object, options.link) : { planned: copy, notes: copyNotes };
+      result.datasets.push(chosen.planned);
+      notes.push(...chosen.notes);
     }
   }
 

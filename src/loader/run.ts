@@ -8,6 +8,7 @@ import { attributeDefinition } from "./attribute-values.js";
 import { forEachLimited } from "./concurrency.js";
 import type { LoadPlan, PlannedLink, PlannedType } from "./load-plan.js";
 import type { ReferenceResolver } from "./reference-rewrite.js";
+import { withChunkTable } from "./link-run.js";
 import { type BlockSource, copyValues } from "./value-copy.js";
 
 export interface LoadProgress {
@@ -86,7 +87,7 @@ export async function runPlan(plan: LoadPlan, domain: DomainHandle, source: Bloc
       type: typeJson(dataset.type),
       shape: dataset.shape,
       maxdims: dataset.maxdims,
-      creationProperties: dataset.creationProperties,
+      creationProperties: await withChunkTable(domain, dataset),
     });
     created(dataset.key, answer.id);
   });

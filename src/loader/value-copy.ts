@@ -28,6 +28,20 @@ export interface ValueCopyOptions {
   onBytes?: (bytes: number) => void;
   /** Called after each PUT. */
   onWrite?: (bytes: number) => void;
+  /** Where a dataset's values go in its target when not in the same place (aggregation, aggregate-plan.ts). */
+  placement?: (dataset: PlannedDataset) => Placement | undefined;
+}
+
+/** A source dataset's values placed in a target: shifted, or as one row of a leading dimension. */
+export interface Placement {
+  /** Added to the target coordinates: the target's rank, one more than the source's when `stacked`. */
+  offset: number[];
+  /** The source's values fill index offset[0] of a leading dimension the target has in addition. */
+  stacked: boolean;
+  /** The region may hold values already: blocks of fill values are written too. */
+  overwrite: boolean;
+  /** The source's fill value, when the target's differs: what goes where the source never wrote. */
+  sourceFill?: Uint8Array;
 }
 
 /** Datasets up to this size are copied with one read and one write. */
@@ -68,16 +82,19 @@ async function copyDataset(ctx: CopyContext, dataset: PlannedDataset): Promise<v
   const id = ctx.ids.get(dataset.key)!;
   const size = itemSize(dataset.type.type);
   const shape = dataset.values === "scalar" ? [] : (dataset.shape as number[]);
+  const placement = ctx.options.placement?.(dataset);
   if (dataset.values === "scalar" || dataset.bytes <= ONE_WRITE_BYTES) {
     // One request, whatever the chunk layout: no need to ask the server for it.
     const whole: Box = { start: shape.map(() => 0), count: shape };
-    const block = await ctx.source.readBlock(dataset.key, whole);
-    if (block.allocated) await writePiece(ctx, id, dataset, { box: whole, bytes: block.bytes });
+    const bytes = valuesOf(await ctx.source.readBlock(dataset.key, whole), whole, dataset, placement);
+    if (bytes) await writePiece(ctx, id, dataset, { box: whole, bytes }, placement);
     ctx.options.onBytes?.(dataset.bytes);
     return;
   }
   const info = await ctx.domain.getDataset(id);
-  const targetChunk = info.layout?.dims ?? (dataset.creationProperties?.layout?.dims as number[] | undefined) ?? shape;
+  const layoutDims = info.layout?.dims ?? (dataset.creationProperties?.layout?.dims as number[] | undefined);
+  // A stacked target's chunks have the extra leading dimension; the source's blocks are cut by the rest.
+  const targetChunk = (placement?.stacked ? layoutDims?.slice(1) : layoutDims) ?? shape;
   const bytesPerItem = size === VARIABLE ? dataset.bytes / boxElements({ start: [], count: shape }) : size;
   // Variable-length blocks cannot be cut without decoding every element: read them one target chunk at a time.
   const sourceChunks = size === VARIABLE ? undefined : dataset.sourceChunks;
@@ -95,13 +112,14 @@ async function copyDataset(ctx: CopyContext, dataset: PlannedDataset): Promise<v
       ctx.budget.release(weight);
       throw err;
     }
-    if (!data.allocated) {
+    const bytes = valuesOf(data, block, dataset, placement);
+    if (!bytes) {
       ctx.budget.release(weight);
       ctx.options.onBytes?.(weight);
       continue;
     }
-    const pieces = size === VARIABLE ? [{ box: block, bytes: data.bytes }] : cut(data.bytes, block, shape, targetChunk, size);
-    const written = Promise.all(pieces.map((piece) => writePiece(ctx, id, dataset, piece)))
+    const pieces = size === VARIABLE ? [{ box: block, bytes }] : cut(bytes, block, shape, targetChunk, size);
+    const written = Promise.all(pieces.map((piece) => writePiece(ctx, id, dataset, piece, placement)))
       .then(() => undefined)
       .catch((err: unknown) => {
         failure ??= err;
@@ -116,16 +134,41 @@ async function copyDataset(ctx: CopyContext, dataset: PlannedDataset): Promise<v
   if (failure !== undefined) throw failure;
 }
 
-async function writePiece(ctx: CopyContext, id: string, dataset: PlannedDataset, piece: { box: Box; bytes: Uint8Array }): Promise<void> {
+async function writePiece(ctx: CopyContext, id: string, dataset: PlannedDataset, piece: { box: Box; bytes: Uint8Array }, placement?: Placement): Promise<void> {
   const type = dataset.type.type;
   const count = boxElements(piece.box);
-  if (isFill(piece.bytes, dataset.fill, itemSize(type), count)) return;
+  if (!placement?.overwrite && isFill(piece.bytes, dataset.fill, itemSize(type), count)) return;
   ctx.options.signal?.throwIfAborted();
   const bytes = rewriteReferences(piece.bytes, type, count, ctx.resolve);
+  const box = placement ? placed(piece.box, placement) : piece.box;
   // A scalar takes no selection.
-  const select = piece.box.start.length === 0 ? undefined : boxSelect(piece.box);
+  const select = box.start.length === 0 ? undefined : boxSelect(box);
   await ctx.writes.run(() => ctx.domain.writeValue(id, bytes, { select }));
   ctx.options.onWrite?.(bytes.length);
+}
+
+/**
+ * The bytes to write for a block: what the source holds; where it never wrote, nothing, unless its fill value
+ * would not read back as such (the target's fill differs, or the region may hold values already).
+ */
+function valuesOf(data: BlockData, box: Box, dataset: PlannedDataset, placement: Placement | undefined): Uint8Array | undefined {
+  if (data.allocated) return data.bytes;
+  if (!placement?.overwrite && !placement?.sourceFill) return undefined;
+  return fillBlock(placement.sourceFill ?? dataset.fill, itemSize(dataset.type.type), boxElements(box));
+}
+
+/** `count` elements of the fill value (zeros without one; empty elements for variable-length types). */
+export function fillBlock(fill: Uint8Array | undefined, size: number | typeof VARIABLE, count: number): Uint8Array {
+  if (size === VARIABLE) return new Uint8Array(4 * count);
+  const out = new Uint8Array(size * count);
+  if (fill) for (let at = 0; at < out.length; at += size) out.set(fill, at);
+  return out;
+}
+
+function placed(box: Box, placement: Placement): Box {
+  const start = placement.stacked ? [0, ...box.start] : box.start;
+  const count = placement.stacked ? [1, ...box.count] : box.count;
+  return { start: start.map((s, d) => s + placement.offset[d]!), count };
 }
 
 /** The target chunks of a block, each with its own copy of its bytes. */

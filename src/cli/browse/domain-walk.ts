@@ -15,6 +15,7 @@ import { attributeSummary } from "../format/attribute-summary.js";
 import type { AttributeEntry, ListedEntry, ObjectClassName } from "../format/object-listing.js";
 import { isGone } from "./failures.js";
 import { type ChunkTableEntry, datasetClassName, datasetSummary, linkedLayoutOf, type StorageFacts } from "./dataset-summary.js";
+import { isInternalAttribute } from "../../loader/internal-attributes.js";
 
 type AnyObject = GroupInfo | DatasetInfo | DatatypeInfo;
 
@@ -80,6 +81,7 @@ export class DomainWalker {
       attrs = [];
     }
     return attrs
+      .filter((a) => !isInternalAttribute(a.name))
       .sort((a, b) => byName(a.name, b.name))
       .map((a) => {
         const forSummary = { type: normalizeType(a.type), shape: a.shape, value: a.value };
