@@ -1,4 +1,5 @@
-import { closeSync, openSync, readFileSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from "node:fs";
+import { readFileSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { mkdir, open, readdir, readFile, rename, rmdir, stat, unlink, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { assertSafeKey, assertSafePrefix } from "./keys.js";
@@ -9,6 +10,26 @@ import type { BucketProvider, ObjectInfo, ObjectStore } from "./object-store.js"
 const TEMP_MARK = ".tmp-hsds-";
 /** A lock older than this belongs to a process that died mid-update (updates take milliseconds). */
 const STALE_LOCK_MS = 30_000;
+/** Who holds a lock file: its content. */
+const LOCK_OWNER = `${hostname()} ${process.pid}`;
+
+/** A lock left by a process of this host that is gone (killed mid-update): no need to wait for it to age. */
+function heldByDeadProcess(lockPath: string): boolean {
+  let owner: string;
+  try {
+    owner = readFileSync(lockPath, "utf8");
+  } catch {
+    return false;
+  }
+  const [host, pid] = owner.split(" ");
+  if (host !== hostname() || !pid) return false;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
 const LOCK_RETRY_MS = 5;
 
 /**
@@ -146,13 +167,13 @@ export class PosixStore implements ObjectStore {
     };
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.inDir(dir, async () => closeSync(openSync(lockPath, "wx")));
+        await this.inDir(dir, async () => writeFileSync(lockPath, LOCK_OWNER, { flag: "wx" }));
         return release;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
       }
       const held = await stat(lockPath).catch(() => undefined);
-      if (held && Date.now() - held.mtimeMs > STALE_LOCK_MS) await unlink(lockPath).catch(() => undefined);
+      if (held && (Date.now() - held.mtimeMs > STALE_LOCK_MS || heldByDeadProcess(lockPath))) await unlink(lockPath).catch(() => undefined);
       await new Promise((resolve) => setTimeout(resolve, Math.min(LOCK_RETRY_MS * 2 ** Math.min(attempt, 6), 200)));
     }
   }

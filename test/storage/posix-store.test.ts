@@ -1,10 +1,12 @@
 import { mkdtempSync, readdirSync, utimesSync, writeFileSync, existsSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InvalidKeyError } from "../../src/storage/keys.js";
 import { PosixStore } from "../../src/storage/posix-store.js";
 
+/** How long the store waits before it calls a lock of unknown holder stale (its STALE_LOCK_MS). */
+const STALE_LOCK_WAIT_MS = 30_000;
 const fresh = () => mkdtempSync(join(tmpdir(), "hsds-posix-"));
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -56,6 +58,17 @@ describe("PosixStore", () => {
     expect(acquired).toBe(true);
     // Nothing was written under the key: no directory is left behind.
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("takes over at once a lock whose holder on this host is gone", async () => {
+    const dir = fresh();
+    const store = new PosixStore(dir);
+    await store.put("k/.group.json", bytes("{}"));
+    // A pid that cannot be running (beyond pid_max), written as a killed tool would leave it.
+    writeFileSync(join(dir, "k", ".tmp-hsds-lock-.group.json"), `${hostname()} 4194305`);
+    const started = Date.now();
+    await (await store.lock("k/.group.json"))();
+    expect(Date.now() - started).toBeLessThan(STALE_LOCK_WAIT_MS);
   });
 
   it("takes over a lock left by a process that died mid-update", async () => {
