@@ -2,6 +2,7 @@
 // and the numpy dtype string h5pyd prints. Written by hand because no library speaks HSDS's type dialect:
 // validation follows what HSDS 0.9.4's hdf5dtype.createDataType accepts, and numpyDtypeString follows
 // numpy's str(dtype) for the dtypes h5pyd builds from the same JSON.
+import { pyStrRepr } from "./python-repr.js";
 
 export type ByteOrder = "LE" | "BE";
 export type IntegerBase = `H5T_STD_${"I" | "U"}${8 | 16 | 32 | 64}${ByteOrder}`;
@@ -438,11 +439,11 @@ function quotedShortRepr(d: ScalarDtype): string {
 
 function structList(t: CompoundType): string {
   const items = t.fields.map(({ name, type }) => {
-    if (type.class === "H5T_COMPOUND") return `(${pyRepr(name)}, ${structList(type)})`;
+    if (type.class === "H5T_COMPOUND") return `(${pyStrRepr(name)}, ${structList(type)})`;
     if (type.class === "H5T_ARRAY") {
-      return `(${pyRepr(name)}, ${quotedShortRepr(arrayBaseDtype(type.base))}, ${pyTuple(type.dims)})`;
+      return `(${pyStrRepr(name)}, ${quotedShortRepr(arrayBaseDtype(type.base))}, ${pyTuple(type.dims)})`;
     }
-    return `(${pyRepr(name)}, ${quotedShortRepr(scalarDtype(type))})`;
+    return `(${pyStrRepr(name)}, ${quotedShortRepr(scalarDtype(type))})`;
   });
   return `[${items.join(", ")}]`;
 }
@@ -451,18 +452,3 @@ function pyTuple(dims: readonly number[]): string {
   return dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(", ")})`;
 }
 
-/** Python's repr() of a str (field names are ASCII, so only ASCII escapes matter). */
-function pyRepr(text: string): string {
-  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
-  let out = quote;
-  for (const ch of text) {
-    const code = ch.charCodeAt(0);
-    if (ch === "\\" || ch === quote) out += `\\${ch}`;
-    else if (ch === "\n") out += "\\n";
-    else if (ch === "\r") out += "\\r";
-    else if (ch === "\t") out += "\\t";
-    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, "0")}`;
-    else out += ch;
-  }
-  return out + quote;
-}

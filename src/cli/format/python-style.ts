@@ -68,21 +68,7 @@ export function pyFloat(x: number, options: { single?: boolean; arrayItem?: bool
   return `${sign}${mantissa}e${expSign}${String(Math.abs(exponent)).padStart(2, "0")}`;
 }
 
-/** Python's repr() of a str. */
-export function pyStrRepr(text: string): string {
-  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
-  let out = "";
-  for (const ch of text) {
-    const code = ch.codePointAt(0)!;
-    if (ch === "\\" || ch === quote) out += `\\${ch}`;
-    else if (ch === "\n") out += "\\n";
-    else if (ch === "\r") out += "\\r";
-    else if (ch === "\t") out += "\\t";
-    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, "0")}`;
-    else out += ch;
-  }
-  return quote + out + quote;
-}
+export { pyStrRepr } from "../../model/python-repr.js";
 
 /** Python's repr() of the UTF-8 bytes of `text`: b'abc', non-ASCII bytes as \xNN. */
 export function pyBytesRepr(text: string): string {
