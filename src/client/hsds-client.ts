@@ -475,6 +475,19 @@ export class DomainHandle {
     });
   }
 
+  /**
+   * Store one chunk as bytes already encoded with the dataset's filters, on the dataset's own chunk
+   * grid. Only hsds-tools' engine offers it (`hsds_tools_features` of /about lists "chunk_put").
+   */
+  async writeChunk(id: string, index: readonly number[], encoded: Uint8Array): Promise<void> {
+    await this.send({
+      method: "PUT",
+      path: `/datasets/${pathSegment(id)}/chunks/${index.join("_")}`,
+      body: encoded,
+      subject: this.datasetSubject(id),
+    });
+  }
+
   async writeValueJson(id: string, value: unknown, options: { select?: string } = {}): Promise<void> {
     await this.send({
       method: "PUT",

@@ -40,6 +40,8 @@ export interface AboutInfo {
   node_count?: number;
   username?: string;
   isadmin?: boolean;
+  /** hsds-tools' engine: what it offers beyond HSDS's API (absent from a real HSDS). */
+  hsds_tools_features?: string[];
   [key: string]: unknown;
 }
 

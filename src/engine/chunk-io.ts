@@ -46,6 +46,26 @@ export class DatasetChunks implements ChunkSource {
     } catch (err) {
       throw new HttpError(500, `chunk ${key} of dataset ${this.view.id} cannot be decoded: ${(err as Error).message}`);
     }
+    return this.elements(key, raw);
+  }
+
+  /**
+   * Store bytes that are already encoded as this dataset's chunks are: checked by decoding them,
+   * then kept as they came (or no object at all when they hold only fill).
+   */
+  async putEncoded(index: readonly number[], stored: Uint8Array): Promise<void> {
+    const key = this.key(index);
+    let raw: Uint8Array;
+    try {
+      raw = await this.pipeline.decode(stored);
+    } catch (err) {
+      throw new HttpError(400, `chunk ${index.join("_")} does not decode with the filters of dataset ${this.view.id}: ${(err as Error).message}`);
+    }
+    if (this.isAllFill(this.elements(key, raw))) await this.store.delete(key);
+    else await this.store.put(key, stored);
+  }
+
+  private elements(key: string, raw: Uint8Array): ChunkData {
     if (this.view.itemSize !== undefined) return raw;
     try {
       return splitElements(raw, this.view.type, this.view.chunkElements);

@@ -19,6 +19,7 @@ import {
   readAttributesBatch,
 } from "./handlers/attributes.js";
 import { createDataset, deleteChunks, getDataset, getDatasetPart, resizeDataset } from "./handlers/datasets.js";
+import { putChunk } from "./handlers/chunks.js";
 import { createDatatype } from "./handlers/datatypes.js";
 import { deleteDomain, getDomain, listDomains, putDomain, type DomainHandlerDeps } from "./handlers/domains.js";
 import { createGroup, deleteObject, getObject, listObjects } from "./handlers/groups.js";
@@ -128,6 +129,7 @@ export class Engine {
     r.onDomain("GET", "/datasets/*/value", "read", (ctx, dom, [id]) => getValue(ctx, dom, id!, this.valueDeps));
     r.onDomain("POST", "/datasets/*/value", "read", (ctx, dom, [id]) => postValue(ctx, dom, id!, this.valueDeps));
     r.onDomain("PUT", "/datasets/*/value", "update", (ctx, dom, [id]) => putValue(ctx, dom, id!, this.valueDeps));
+    r.onDomain("PUT", "/datasets/*/chunks/*", "update", (ctx, dom, [id, coords]) => putChunk(ctx, dom, id!, coords!, (dsId) => this.chunksFor(dom, dsId)));
 
     r.onDomain("GET", "/groups/*/links", "read", (ctx, dom, [id]) => listLinks(ctx, dom, id!));
     r.onDomain("PUT", "/groups/*/links", "create", (ctx, dom, [id]) => putLinksBatch(ctx, dom, id));

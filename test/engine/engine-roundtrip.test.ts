@@ -97,3 +97,29 @@ describe("attributes HSDS cannot express as JSON", () => {
     expect((await d.getAttribute(root, "plain")).value).toBe("abc");
   });
 });
+
+describe("PUT .../chunks/{index}: chunks sent already encoded (our extension)", () => {
+  it("stores an HDF5-encoded shuffle+deflate chunk as it came and reads it back", async () => {
+    const { hdf5ChunkEncoder } = await import("../../src/codecs/hdf5-chunk.js");
+    const about = await client.about();
+    expect(about.hsds_tools_features).toContain("chunk_put");
+    const d = client.domain("/home/alice/raw.h5");
+    await d.create();
+    const ds = await d.createDataset({
+      type: "H5T_STD_I32LE",
+      shape: [8, 10],
+      creationProperties: { layout: { class: "H5D_CHUNKED", dims: [4, 5] }, filters: [{ class: "H5Z_FILTER_SHUFFLE" }, { class: "H5Z_FILTER_DEFLATE", level: 4 }] },
+    });
+    expect((await d.getDataset(ds.id)).layout?.dims).toEqual([8, 10]); // HSDS grows small chunks: one chunk here
+    const values = new Int32Array(80).map((_, i) => i + 1);
+    const pipeline = [
+      { id: 2, flags: 0, cdValues: [4] },
+      { id: 1, flags: 0, cdValues: [4] },
+    ];
+    const encoded = await hdf5ChunkEncoder(pipeline, { itemSize: 4, chunkBytes: 320 }).encode(new Uint8Array(values.buffer));
+    await d.writeChunk(ds.id, [0, 0], encoded);
+    expect(new Int32Array((await d.readValue(ds.id)).slice().buffer)).toEqual(values);
+    await expect(d.writeChunk(ds.id, [0, 0], new Uint8Array([1, 2, 3]))).rejects.toMatchObject({ status: 400 });
+    await expect(d.writeChunk(ds.id, [1, 0], encoded)).rejects.toMatchObject({ status: 400 });
+  });
+});

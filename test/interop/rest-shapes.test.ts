@@ -10,7 +10,7 @@ import { GOLDEN } from "../helpers/paths.js";
 
 const CAPTURED_ENDPOINT = "http://127.0.0.1:5101";
 // Properties of one running server, not of the data.
-const SERVER_SPECIFIC = new Set(["start_time", "node_count", "dn_urls", "dn_ids", "about"]);
+const SERVER_SPECIFIC = new Set(["start_time", "node_count", "dn_urls", "dn_ids", "about", "hsds_tools_features"]);
 
 function normalize(value: unknown, endpoint: string): unknown {
   if (typeof value === "string") return value.replaceAll(CAPTURED_ENDPOINT, endpoint);

@@ -1,6 +1,7 @@
 import type { HsResponse } from "../../client/transport.js";
 import type { RequestContext } from "../context.js";
 import { json, SERVER_NAME } from "../responses.js";
+import { CHUNK_PUT_FEATURE } from "./chunks.js";
 import { HSDS_VERSION } from "./domains.js";
 
 const startTime = Math.floor(Date.now() / 1000);
@@ -19,5 +20,7 @@ export function about(ctx: RequestContext): HsResponse {
     dn_ids: [],
     username: ctx.principal.authenticated ? ctx.principal.username : "anonymous",
     isadmin: ctx.principal.isAdmin,
+    // What this engine offers beyond HSDS's API; clients use it only when it is listed here.
+    hsds_tools_features: [CHUNK_PUT_FEATURE],
   });
 }
