@@ -1,8 +1,10 @@
-// hsload -a / --extend: the options of an aggregate load, checked, and the run with its output: a line per
-// source as it completes (or is skipped), a closing summary, the plan with --dry-run (text or --json).
+// hsload -a / --extend (with or without --link): the options of an aggregate load, checked, and the run with its
+// output: a line per source as it completes (or is skipped), a closing summary, the plan with --dry-run (text or
+// --json).
 import type { HsdsClient } from "../client/hsds-client.js";
 import { aggregateFiles, type AggregateOutcome } from "../loader/aggregate.js";
 import { outcomeJson, planLines, sourceLine, summaryLine } from "../loader/aggregate-report.js";
+import type { LinkOptions } from "../loader/link-uri.js";
 import type { LoadProgress } from "../loader/run.js";
 import { CliError, EXIT_USAGE, oneLine } from "./run.js";
 
@@ -32,6 +34,8 @@ export interface AggregateRequest {
 
 export interface AggregateDeps {
   defaultCompression?: { name: string; level: number };
+  /** --link, and how sources are named for the server. */
+  link?: LinkOptions;
   signal: AbortSignal;
   /** A progress bar on a terminal (absent otherwise). */
   progressBar?: (label: string) => { update: (progress: LoadProgress) => void; stop: () => void };
@@ -48,7 +52,6 @@ export function aggregateRequest(paths: string[], opts: AggregateCliOptions, par
   if (opts.extendOffset !== undefined && opts.extend === undefined) throw new CliError("--extend-offset needs --extend", EXIT_USAGE);
   if (!opts.clobber) throw new CliError("-n/--no-clobber does not apply to -a: sources already loaded are skipped anyway", EXIT_USAGE);
   if (opts.nodata) throw new CliError("--nodata does not apply to -a: a source is recorded as loaded only with its values", EXIT_USAGE);
-  if (opts.link) throw new CliError("--link cannot be combined with -a or --extend yet", EXIT_USAGE);
   if (paths.length < 2) throw new CliError("hsload -a needs source files and a target domain", EXIT_USAGE);
   const target = parseDomain(paths.at(-1)!);
   if (target.endsWith("/")) throw new CliError(`-a loads into one domain: name it, not the folder ${target}`, EXIT_USAGE);
@@ -64,6 +67,7 @@ export async function aggregateLoad(client: HsdsClient, request: AggregateReques
   try {
     outcome = await aggregateFiles(client, request.sources, request.target, {
       parallel: opts.parallel,
+      link: deps.link,
       extend: opts.extend,
       extendOffset: opts.extendOffset,
       sort: opts.sort,

@@ -1,6 +1,7 @@
-// hsload: copy HDF5 files into HSDS domains, or with --link reference their chunks in place (docs/link.md).
-// Options follow h5pyd's hsload, plus --parallel, --json, --force and --ignore. Each file loads into a
-// temporary domain that replaces the target only when complete (src/loader/load.ts).
+// hsload: copy HDF5 files into HSDS domains, or with --link reference their chunks in place (docs/link.md); with
+// -a or --extend, many files into one domain (docs/aggregation.md). Options follow h5pyd's hsload, plus
+// --parallel, --json, --force and --ignore. Each file loads into a temporary domain that replaces the target only
+// when complete (src/loader/load.ts); an aggregate load keeps a ledger in the domain instead.
 import { basename } from "node:path";
 import cliProgress from "cli-progress";
 import { Command, InvalidArgumentError } from "commander";
@@ -82,7 +83,7 @@ export function hsloadCommand(): Command {
       }
       if (opts.linkpath !== undefined && !opts.link) throw new CliError("--linkpath needs --link", EXIT_USAGE);
       if (opts.link && opts.nodata) throw new CliError("--nodata and --link contradict each other: a linked dataset has its data", EXIT_USAGE);
-      if (opts.linkpath !== undefined && jobs.length > 1) throw new CliError("--linkpath names one file: give one source file", EXIT_USAGE);
+      if (opts.linkpath !== undefined && (aggregate?.sources.length ?? jobs.length) > 1) throw new CliError("--linkpath names one file: give one source file", EXIT_USAGE);
       const config = configFromOptions(opts);
       // Only the in-process engine's root is known here; sources under it are then named bucket/path as HSDS does.
       const serverRoot = config.endpoint.kind === "local" ? config.endpoint.dir : undefined;
@@ -97,7 +98,7 @@ export function hsloadCommand(): Command {
       try {
         if (aggregate) {
           const progressBarOf = process.stderr.isTTY && !opts.json && !opts.dryRun ? progressBar : undefined;
-          return await aggregateLoad(client, aggregate, opts, { defaultCompression: defaultCompression(opts), signal: interrupt.signal, progressBar: progressBarOf });
+          return await aggregateLoad(client, aggregate, opts, { defaultCompression: defaultCompression(opts), link, signal: interrupt.signal, progressBar: progressBarOf });
         }
         for (const job of jobs) {
           interrupt.signal.throwIfAborted();

@@ -14,6 +14,7 @@ import type { SourceFacts } from "./aggregate-sources.js";
 import type { TargetState } from "./aggregate-target.js";
 import { readBlocks } from "./block-plan.js";
 import { type Indexed, isStep, type LedgerRecord, type Slot } from "./ledger-records.js";
+import { linkedRefsOf } from "./link-aggregate.js";
 import type { LoadPlan, PlannedDataset } from "./load-plan.js";
 import { containsReferences } from "./reference-rewrite.js";
 import { fillBlock } from "./value-copy.js";
@@ -35,8 +36,8 @@ type Candidates = { kind: "in place"; unclaimed: boolean } | { kind: "row"; rows
 export async function foundInDomain(facts: SourceFacts, plan: LoadPlan, tree: SourceTree, ctx: AdoptionContext): Promise<Record<string, Slot | null> | undefined> {
   const claims = claimsByPath(ctx.ledger);
   const objects = new Map(tree.objects.map((o) => [o.key, o]));
-  // Datasets without values (never written) say nothing either way.
-  const datasets = plan.datasets.filter((d) => d.values !== "none" && d.shape !== "H5S_NULL");
+  // Datasets without values (never written) say nothing either way; linked ones (--link) are compared by value too.
+  const datasets = plan.datasets.filter((d) => (d.values !== "none" || linkedRefsOf(d) !== undefined) && d.shape !== "H5S_NULL");
   if (datasets.length === 0) return undefined;
   const candidates = new Map<PlannedDataset, Candidates>();
   for (const d of datasets) {
@@ -116,7 +117,7 @@ async function allEqual(source: Hdf5Source, domain: DomainHandle, target: Target
     const id = (target.entries.get(d.path) as { id: string }).id;
     const shape = d.shape as number[];
     const size = itemSize(d.type.type);
-    const blocks: Iterable<Box> = shape.length === 0 ? [{ start: [], count: [] }] : readBlocks(shape, d.sourceChunks ?? shape, undefined, size === VARIABLE ? 128 : size, COMPARE_BLOCK_BYTES);
+    const blocks: Iterable<Box> = shape.length === 0 ? [{ start: [], count: [] }] : readBlocks(shape, d.sourceChunks ?? linkedRefsOf(d)?.refs.chunk ?? shape, undefined, size === VARIABLE ? 128 : size, COMPARE_BLOCK_BYTES);
     for (const box of blocks) {
       const there = placed(box, slot);
       const [mine, theirs] = await Promise.all([source.readBlock(d.key, box), domain.readValue(id, { select: there.start.length === 0 ? undefined : boxSelect(there) })]);

@@ -1,13 +1,16 @@
 // Concatenation, the one structure change of an aggregate load that replaces an object: a dataset of shape S
-// becomes a new dataset of shape (rows, *S) whose row 0 holds the old values and attributes. Done in steps
+// becomes a new dataset of shape (rows, *S) whose row 0 holds the old values and attributes — copied, or for a
+// linked dataset (-a --link) the old chunk references as row 0 of a chunk table the files share. Done in steps
 // that can each be replayed, recorded in the ledger before the first: the new dataset is made under a
 // temporary link beside the old one and filled; then every link to the old dataset is moved to the new one,
-// the temporary link removed, references to the old dataset rewritten, and the old dataset deleted. A run
-// stopped before the links moved is rolled back; one stopped after is rolled forward (recoverStep).
+// the temporary link removed, references to the old dataset rewritten, and the old dataset deleted (with its
+// chunk table, if linked). A run stopped before the links moved is rolled back; one stopped after is rolled
+// forward (recoverStep).
 import type { DomainHandle } from "../client/hsds-client.js";
-import type { AttributeDefinition } from "../client/hsds-types.js";
+import type { AttributeDefinition, CreationProperties } from "../client/hsds-types.js";
 import { boxSelect } from "../hdf5/source/box.js";
 import { itemSize, VARIABLE } from "../model/datatype.js";
+import { DEFAULT_CHUNK_LIMITS } from "../model/layout.js";
 import { fillValueBytes } from "../model/values.js";
 import { adjustForStacking, mentionsAny, replaceReferences } from "./aggregate-attributes.js";
 import { ignoreMissing, unlessMissing } from "./aggregate-missing.js";
@@ -15,6 +18,9 @@ import type { TargetDataset } from "./aggregate-target.js";
 import { forEachLimited } from "./concurrency.js";
 import { isInternalAttribute } from "./internal-attributes.js";
 import type { StepRecord } from "./ledger-records.js";
+import { sharedLinkedCreation } from "./link-aggregate.js";
+import { chunkTableOf, createChunkTable, deleteWithChunkTable, readChunkTable, unlinkChunkTable, writeTableBlock } from "./link-run.js";
+import { refsOfLinkedLayout, stackedTableBlock } from "./link-table.js";
 import type { PlannedDataset } from "./load-plan.js";
 import { type BlockSource, copyValues, type ValueCopyOptions } from "./value-copy.js";
 
@@ -39,8 +45,38 @@ export async function makeConcatenated(
   const properties = { ...old.creationProperties };
   if (chunk) properties.layout = { class: "H5D_CHUNKED", dims: [1, ...chunk] };
   else delete properties.layout;
-  // Created with no rows, then grown: HSDS sizes the chunks from the shape at creation, so each row
-  // gets chunks of its own (as when h5pyd concatenates).
+  const id = await createConcatenated(domain, step, old, shape, maxdims, properties);
+  await copyRowZero(domain, old, id, limits);
+  await copyAttributes(domain, old.id, id);
+  return id;
+}
+
+/**
+ * The new dataset of a linked dataset's concatenation, under the step's temporary link: a chunk table with a row
+ * per file, made first, whose row 0 references the chunks the old dataset links to (whatever its layout), and the
+ * old dataset's attributes. The old dataset's filters and fill value are kept.
+ */
+export async function makeLinkedConcatenated(domain: DomainHandle, step: StepRecord, old: TargetDataset, shape: number[], maxdims: number[]): Promise<string> {
+  const layout = old.creationProperties!.layout!;
+  const oldTable = chunkTableOf(old.creationProperties);
+  const existing = oldTable === undefined ? undefined : await readChunkTable(domain, oldTable);
+  const { refs, fileUri } = refsOfLinkedLayout(layout, old.shape!, itemSize(old.type) as number, DEFAULT_CHUNK_LIMITS.maxChunkSize, existing);
+  const { creationProperties, table } = sharedLinkedCreation({ planned: old, linked: { refs } }, { stacked: true, rows: shape[0]! });
+  const beside = { id: step.links[0]!.group, name: step.links[0]!.title };
+  const tableId = await createChunkTable(domain, table, beside);
+  await writeTableBlock(domain, tableId, stackedTableBlock(refs, fileUri, 0));
+  const properties = { ...creationProperties, layout: { ...creationProperties.layout!, chunk_table: tableId } };
+  const id = await createConcatenated(domain, step, old, shape, maxdims, properties);
+  await unlinkChunkTable(domain, beside);
+  await copyAttributes(domain, old.id, id);
+  return id;
+}
+
+/**
+ * The new dataset, created with no rows and then grown: HSDS sizes the chunks from the shape at creation, so each
+ * row gets chunks of its own (as when h5pyd concatenates).
+ */
+async function createConcatenated(domain: DomainHandle, step: StepRecord, old: TargetDataset, shape: number[], maxdims: number[], properties: CreationProperties): Promise<string> {
   const created = await domain.createDataset({
     type: old.typeJson,
     shape: [0, ...shape.slice(1)],
@@ -49,8 +85,6 @@ export async function makeConcatenated(
     link: { id: step.links[0]!.group, name: step.temp },
   });
   await domain.resizeDataset(created.id, shape);
-  await copyRowZero(domain, old, created.id, limits);
-  await copyAttributes(domain, old.id, created.id);
   return created.id;
 }
 
@@ -107,16 +141,19 @@ export async function retire(domain: DomainHandle, objects: Iterable<string>, re
   const old = new Set(replaced.keys());
   const stacked = (reference: string) => old.has(reference.replace(/^datasets\//, ""));
   const live = [...new Set(objects)].filter((id) => !old.has(id));
-  await forEachLimited(live, parallel, async (id) => {
-    const rewritten: Record<string, AttributeDefinition> = {};
-    for await (const a of domain.listAttributes(id, { includeData: true })) {
-      if (isInternalAttribute(a.name) || !mentionsAny(a.value, old)) continue;
-      const definition: AttributeDefinition = { type: a.type, shape: a.shape, value: a.value };
-      rewritten[a.name] = replaceReferences(adjustForStacking(a.name, definition, false, stacked), replaced);
-    }
-    if (Object.keys(rewritten).length > 0) await domain.putAttributes(id, rewritten);
-  });
-  for (const id of old) await ignoreMissing(() => domain.deleteDataset(id));
+  // An object may be gone since `objects` was read (another step of a stopped run rolled back): nothing to rewrite.
+  await forEachLimited(live, parallel, (id) =>
+    ignoreMissing(async () => {
+      const rewritten: Record<string, AttributeDefinition> = {};
+      for await (const a of domain.listAttributes(id, { includeData: true })) {
+        if (isInternalAttribute(a.name) || !mentionsAny(a.value, old)) continue;
+        const definition: AttributeDefinition = { type: a.type, shape: a.shape, value: a.value };
+        rewritten[a.name] = replaceReferences(adjustForStacking(a.name, definition, false, stacked), replaced);
+      }
+      if (Object.keys(rewritten).length > 0) await domain.putAttributes(id, rewritten);
+    }),
+  );
+  for (const id of old) await deleteWithChunkTable(domain, id);
 }
 
 /**
@@ -130,7 +167,7 @@ export async function recoverStep(domain: DomainHandle, step: StepRecord): Promi
   if (current === step.old || made === undefined) {
     // The links had not moved: drop the half-made dataset; a new plan concatenates again.
     if (made !== undefined) {
-      await ignoreMissing(() => domain.deleteDataset(made));
+      await deleteWithChunkTable(domain, made);
       await ignoreMissing(() => domain.deleteLink(group, step.temp));
     }
     return current === step.old || current === undefined ? undefined : current;

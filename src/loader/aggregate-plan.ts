@@ -7,6 +7,7 @@ import type { HsdsType } from "../model/datatype.js";
 import type { ObjectKey, SourceTree } from "../hdf5/source/source-tree.js";
 import type { TargetState } from "./aggregate-target.js";
 import type { Indexed, LedgerRecord, Slot, SourceRecord } from "./ledger-records.js";
+import type { PlannedChunkTable } from "./link-table.js";
 import type { LoadPlan, PlannedAttribute, PlannedType } from "./load-plan.js";
 import type { SourceIdentity } from "./aggregate-identity.js";
 
@@ -57,8 +58,13 @@ export interface DatasetPlacement {
   action: PlacementAction;
   /** The extent along the slot's dimension before and after this source (concatenated, extended). */
   extent?: { from: number; to: number };
-  /** False when nothing is written: no values, or in place and a later source of the run writes there too. */
+  /** False when no values are written: none to copy (linked), or in place and a later source of the run writes there too. */
   write: boolean;
+  /**
+   * --link: the dataset references the source's chunks through a layout made for this source alone (it creates the
+   * dataset), or through a chunk table the files share, in which this source writes its block at its slot.
+   */
+  linked?: "layout" | "table";
   /** The region may hold values already, so blocks of fill values are written too. */
   overwrite: boolean;
   bytes: number;
@@ -97,9 +103,28 @@ export type DatasetChange =
        * step along time) then gets chunks of its own and a later run adds rows without rewriting chunks.
        */
       createdShape?: number[];
+      /** --link: the chunk table to create first, which the layout then names. */
+      chunkTable?: PlannedChunkTable;
     }
-  | { change: "concatenate"; path: string; id: string; from: number[]; shape: number[]; maxdims: number[] }
-  | { change: "resize"; path: string; id: string; from: number[]; shape: number[] };
+  | {
+      change: "concatenate";
+      path: string;
+      id: string;
+      from: number[];
+      shape: number[];
+      maxdims: number[];
+      /** The dataset is linked and stays so: row 0 references the old dataset's chunks in a chunk table the files share. */
+      linked?: true;
+    }
+  | {
+      change: "resize";
+      path: string;
+      id: string;
+      from: number[];
+      shape: number[];
+      /** The new shape of the chunk table the dataset's files share, resized first. */
+      tableShape?: number[];
+    };
 
 export interface SourcedAttribute {
   source: number;

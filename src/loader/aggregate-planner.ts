@@ -3,15 +3,31 @@
 // datasets to create (a dataset that several sources stack is created once, with its final shape), which
 // target datasets to re-create with a leading dimension (concatenate) or to resize (extend, add rows), which
 // links to add, the attributes each object ends with (later sources win), and for every source and dataset
-// the slot its values go to. The rules are h5pyd's intended ones (reference §6.2.4).
+// the slot its values go to. The rules are h5pyd's intended ones (reference §6.2.4). With --link, files that
+// stack or extend one dataset share one chunk table, each writing its block at its slot; a file whose chunks
+// cannot line up with the table's, or linked values meeting copied ones in one dataset, fail the plan.
 import { basename } from "node:path";
 import type { CreationProperties } from "../client/hsds-types.js";
-import { type HsdsType, numpyDtypeString } from "../model/datatype.js";
+import { type HsdsType, itemSize, numpyDtypeString, VARIABLE } from "../model/datatype.js";
 import type { ObjectKey, SourceDataset, SourceObject } from "../hdf5/source/source-tree.js";
 import type { AggregatePlan, AggregatePlanInput, AggregateSourceInput, DatasetChange, DatasetPlacement, PlannedSource, SourcedAttribute } from "./aggregate-plan.js";
 import { joinPath, type TargetDataset, type TargetEntry } from "./aggregate-target.js";
 import type { LoadPlan, PlannedDataset, PlannedLinkTarget } from "./load-plan.js";
 import { type Indexed, isStep, type Slot, type SourceRecord } from "./ledger-records.js";
+import {
+  asShared,
+  joinProblem,
+  type LinkedRefs,
+  type LinkedStorage,
+  linkedRefsOf,
+  linkedStorageOf,
+  sharedLinkedCreation,
+  slotBlock,
+  sourceStorage,
+  sourceTerms,
+  tableTerms,
+} from "./link-aggregate.js";
+import { LinkTableError, sharedTableShape } from "./link-table.js";
 
 /** A source does not fit the target or the sources before it; nothing has been written. */
 export class AggregatePlanError extends Error {
@@ -37,11 +53,19 @@ interface DatasetState {
   grows?: number;
   /** In-place placements so far, in load order: only the last one writes. */
   inPlace: DatasetPlacement[];
+  /** Its values are in HDF5 files (--link), and who set the chunk shape and filters, for messages. */
+  linked?: LinkedStorage & { setBy: string };
 }
 
 type Entry = DatasetState | { kind: "group" | "datatype"; type?: HsdsType } | Extract<TargetEntry, { kind: "soft" | "external" }>;
 
 const ROW = (start: number): Slot => ({ dim: 0, start, count: 1, stacked: true });
+
+/** A source dataset --link links. */
+interface LinkedSource {
+  planned: PlannedDataset;
+  linked: LinkedRefs;
+}
 
 export function planAggregate(input: AggregatePlanInput): AggregatePlan {
   const planner = new Planner(input);
@@ -64,6 +88,8 @@ class Planner {
   private readonly cursors = new Map<string, number>();
   private readonly plan: AggregatePlan;
   private readonly attributes = new Map<string, Map<string, SourcedAttribute>>();
+  /** The placements of linked source datasets, and what they link. */
+  private readonly links = new Map<DatasetPlacement, LinkedSource>();
 
   constructor(private readonly input: AggregatePlanInput) {
     this.plan = { domain: input.domain, newDomain: input.newDomain, sources: [], groups: [], datatypes: [], datasets: [], links: [], attributes: [], recordUpdates: [] };
@@ -88,6 +114,9 @@ class Planner {
           stacked: false,
           inPlace: [],
         };
+        const size = itemSize(entry.type);
+        const linked = size === VARIABLE ? undefined : linkedStorageOf(entry.creationProperties, entry.shape, size);
+        if (linked) state.linked = { ...linked, setBy: `${path} in ${input.domain}` };
         byId.set(entry.id, state);
         this.datasets.push(state);
       }
@@ -173,6 +202,9 @@ class Planner {
     const source = ctx.objects.get(planned.key) as SourceDataset;
     const extendDim = shape && shape.length > 0 ? this.extendDimOf(source, ctx) : undefined;
     if (ctx.input.status === "adopt") placement.write = false;
+    // An adopted source writes nothing, so what it links does not matter.
+    const linked = ctx.input.status === "adopt" ? undefined : linkedRefsOf(planned);
+    if (linked) this.links.set(placement, { planned, linked });
     const there = this.entries.get(path);
     if (there === undefined) {
       this.placeNew(ctx, planned, shape, recorded, extendDim, placement);
@@ -185,12 +217,12 @@ class Planner {
     }
     if (shape === null || shape.length === 0 || state.shape === null || state.shape.length === 0) {
       if (shapeKey(shape) !== shapeKey(state.shape)) this.mismatch(ctx, path, shape, state.shape);
-      this.inPlace(state, placement);
+      this.inPlace(ctx, state, placement);
     } else if (recorded === null) {
       if (shapeKey(shape) !== shapeKey(state.shape)) this.mismatch(ctx, path, shape, state.shape);
-      this.inPlace(state, placement);
+      this.inPlace(ctx, state, placement);
     } else if (recorded?.stacked) {
-      if (!state.stacked && shapeKey(state.shape) === shapeKey(shape)) this.stack(ctx, state, shape);
+      if (!state.stacked && shapeKey(state.shape) === shapeKey(shape)) this.stack(ctx, state, shape, placement);
       this.addRow(ctx, state, shape, placement, recorded.start);
     } else if (recorded) {
       this.extendAlong(ctx, state, shape, placement, recorded);
@@ -200,9 +232,9 @@ class Planner {
     } else if (this.input.extend !== undefined) {
       // Datasets without the extended scale are written in place: the last source wins.
       if (shapeKey(shape) !== shapeKey(state.shape)) this.mismatch(ctx, path, shape, state.shape);
-      this.inPlace(state, placement);
+      this.inPlace(ctx, state, placement);
     } else if (shapeKey(state.shape) === shapeKey(shape) && !state.stacked) {
-      this.stack(ctx, state, shape);
+      this.stack(ctx, state, shape, placement);
       this.addRow(ctx, state, shape, placement, state.shape[0]!);
     } else if (state.shape.length === shape.length + 1 && shapeKey(state.shape.slice(1)) === shapeKey(shape)) {
       this.addRow(ctx, state, shape, placement, state.shape[0]!);
@@ -225,13 +257,17 @@ class Planner {
       stacked: false,
       inPlace: [],
     };
+    const link = this.links.get(placement);
+    if (link) state.linked = { ...sourceStorage(link.planned, link.linked), setBy: link.linked.fileUri };
     this.entries.set(planned.path, state);
     this.datasets.push(state);
     placement.overwrite = false;
     if (shape === null || shape.length === 0 || recorded === null || (recorded === undefined && extendDim === undefined)) {
       placement.action = "spliced";
+      if (link) placement.linked = "layout";
       state.inPlace.push(placement);
     } else if (recorded?.stacked) {
+      this.share(state, true);
       state.stacked = true;
       state.grows = 0;
       state.maxdims = [0, ...(planned.maxdims ?? shape)];
@@ -243,19 +279,35 @@ class Planner {
       state.maxdims = (planned.maxdims ?? shape).map((m, d) => (d === slot.dim ? 0 : m));
       state.shape![slot.dim] = 0;
       state.grows = slot.dim;
+      this.share(state, false);
       this.extendAlong(ctx, state, shape, placement, slot);
     }
   }
 
-  private inPlace(state: DatasetState, placement: DatasetPlacement): void {
+  private inPlace(ctx: SourceContext, state: DatasetState, placement: DatasetPlacement): void {
     placement.overwrite ||= "target" in state.origin;
+    this.join(ctx, state, placement);
     state.inPlace.push(placement);
   }
 
-  /** Give the dataset a leading dimension: its values so far become row 0. */
-  private stack(ctx: SourceContext, state: DatasetState, shape: number[]): void {
+  /** From here on the files share the dataset's chunk table (if it is linked). */
+  private share(state: DatasetState, stacked: boolean): void {
+    if (state.linked) state.linked = { ...asShared(state.linked, stacked), setBy: state.linked.setBy };
+  }
+
+  /**
+   * Give the dataset a leading dimension: its values so far become row 0. A linked dataset stays linked when the
+   * file that stacks it is linked (its old chunk references become row 0 of a shared table); otherwise the
+   * concatenation copies the old values, wherever they are.
+   */
+  private stack(ctx: SourceContext, state: DatasetState, shape: number[], stacking: DatasetPlacement): void {
     const earlier = state.inPlace;
     state.inPlace = [];
+    if ("target" in state.origin) {
+      if (!this.links.has(stacking)) delete state.linked;
+      else if (state.linked?.shared) this.fail(ctx, `${state.path} in ${this.input.domain} links the chunks of several files and cannot also be concatenated`);
+    }
+    this.share(state, true);
     state.stacked = true;
     state.grows = 0;
     state.maxdims = [0, ...(state.maxdims ?? shape)];
@@ -268,6 +320,7 @@ class Planner {
       owner.slot = ROW(0);
       owner.action = "concatenated";
       owner.extent = { from: 0, to: 1 };
+      if (owner.linked) owner.linked = "table";
       return;
     }
     if ("target" in state.origin) {
@@ -300,6 +353,7 @@ class Planner {
     placement.action = "concatenated";
     placement.extent = { from: current[0]!, to: Math.max(current[0]!, row + 1) };
     placement.overwrite ||= row < state.initial![0]!;
+    this.join(ctx, state, placement);
     current[0] = placement.extent.to;
   }
 
@@ -323,8 +377,62 @@ class Planner {
     placement.action = "extended";
     placement.extent = { from: current[dim]!, to: Math.max(current[dim]!, end) };
     placement.overwrite ||= slot.start < state.initial![dim]!;
+    this.join(ctx, state, placement);
     current[dim] = placement.extent.to;
     if (this.input.extendOffset !== undefined) this.cursors.set(state.path, end);
+  }
+
+  /**
+   * Whether the placement's values can go into the dataset as it holds them: linked values join a shared chunk
+   * table with the same chunks and filters, at a slot their chunks line up with (the placement then writes a table
+   * block); copied values cannot be written into a linked dataset (the server refuses), nor linked ones join copied.
+   */
+  private join(ctx: SourceContext, state: DatasetState, placement: DatasetPlacement): void {
+    const link = this.links.get(placement);
+    const { path } = state;
+    const there = `${path} in ${this.input.domain}`;
+    if (!link) {
+      if (!placement.write || !state.linked) return;
+      const why = ctx.input.loadPlan!.notes.find((n) => n.path === path && n.message.startsWith("copied, not linked"));
+      this.fail(ctx, `${there} is linked to HDF5 files, so copied values cannot be written into it (${why ? `this file's ${path} is ${why.message}` : "give --link"})`);
+    }
+    const slot = placement.slot;
+    if (slot === null) {
+      this.relinkInPlace(ctx, state, link);
+      return;
+    }
+    if (!state.linked) {
+      this.fail(ctx, `${path} is linked (--link), but ${there} holds copied values: linked and copied values cannot share one dataset`);
+    }
+    if (!state.linked.shared) this.fail(ctx, `${there} is linked to one file (${state.linked.fileUri}); other files can join it only as rows of a concatenation`);
+    const problem = joinProblem(tableTerms(state.linked, slot, state.linked.setBy), sourceTerms(link.planned, link.linked));
+    if (problem) this.fail(ctx, `${path}: ${problem}`);
+    if (!slot.stacked) {
+      try {
+        slotBlock(link.linked, slot, placement.extent!.from);
+      } catch (err) {
+        if (!(err instanceof LinkTableError)) throw err;
+        this.fail(ctx, `${path} cannot be linked along ${this.dimensionName(slot.dim)}: ${err.message}`);
+      }
+    }
+    placement.linked = "table";
+  }
+
+  /**
+   * A linked dataset written in place keeps the layout it was created with: later files leave it as it is (the
+   * first file wins, where copies let the last win). Only --force of the very file it links would need a new
+   * layout, which cannot be given to an existing dataset.
+   */
+  private relinkInPlace(ctx: SourceContext, state: DatasetState, link: LinkedSource): void {
+    if (ctx.input.status !== "reload" || !("target" in state.origin) || state.linked?.fileUri !== link.linked.fileUri) return;
+    const layout = (properties: PlannedDataset["creationProperties"]) => {
+      const { chunk_table: table, ...rest } = properties?.layout ?? { class: "" };
+      return table === undefined ? canonicalJson(rest) : undefined;
+    };
+    const before = layout(state.origin.target.creationProperties);
+    if (before === undefined || before !== layout(link.planned.creationProperties)) {
+      this.fail(ctx, `${state.path} in ${this.input.domain} links this file's chunks as they were when it was loaded, and --force cannot link them anew in place: remove ${state.path} or load into a new domain`);
+    }
   }
 
   private changeOf(state: DatasetState): DatasetChange | undefined {
@@ -341,16 +449,31 @@ class Planner {
       };
       if (state.maxdims) change.maxdims = state.maxdims;
       if (state.grows !== undefined && state.shape) change.createdShape = state.shape.map((d, i) => (i === state.grows ? 0 : d));
-      const properties = planned.creationProperties && stackedProperties(planned.creationProperties, state.stacked);
-      if (properties) change.creationProperties = properties;
+      if (state.linked?.shared) {
+        const shape = state.shape!;
+        const form = state.stacked ? { stacked: true as const, rows: shape[0]! } : { stacked: false as const, dim: state.grows!, extent: shape[state.grows!]! };
+        const shared = sharedLinkedCreation({ planned, linked: linkedRefsOf(planned)! }, form);
+        change.creationProperties = shared.creationProperties;
+        change.chunkTable = shared.table;
+      } else {
+        const properties = planned.creationProperties && stackedProperties(planned.creationProperties, state.stacked);
+        if (properties) change.creationProperties = properties;
+        if (planned.chunkTable) change.chunkTable = planned.chunkTable;
+      }
       if (planned.fill) change.fill = planned.fill;
       return change;
     }
     const target = state.origin.target;
     if (state.shape === null || state.before === null) return undefined;
-    if (state.stacked) return { change: "concatenate", path: state.path, id: target.id, from: state.before, shape: state.shape, maxdims: state.maxdims! };
-    if (shapeKey(state.shape) !== shapeKey(state.before)) return { change: "resize", path: state.path, id: target.id, from: state.before, shape: state.shape };
-    return undefined;
+    if (state.stacked) {
+      const change: DatasetChange = { change: "concatenate", path: state.path, id: target.id, from: state.before, shape: state.shape, maxdims: state.maxdims! };
+      if (state.linked) change.linked = true;
+      return change;
+    }
+    if (shapeKey(state.shape) === shapeKey(state.before)) return undefined;
+    const change: DatasetChange = { change: "resize", path: state.path, id: target.id, from: state.before, shape: state.shape };
+    if (state.linked?.shared) change.tableShape = sharedTableShape(state.shape, state.linked.dims);
+    return change;
   }
 
   // ---- links ----------------------------------------------------------------------------------
@@ -422,6 +545,14 @@ function stackedProperties(properties: CreationProperties, stacked: boolean): Cr
   const dims = properties.layout?.dims;
   if (!stacked || !dims) return properties;
   return { ...properties, layout: { ...properties.layout!, dims: [1, ...dims] } };
+}
+
+/** JSON with object keys in order, so that equal values give equal text whatever order a server kept. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
 }
 
 function linkEntry(target: PlannedLinkTarget): Entry {

@@ -5,8 +5,13 @@ import { pyShape } from "./aggregate-planner.js";
 import type { AggregateOutcome } from "./aggregate.js";
 import { formatBytes } from "./load-report.js";
 
-/** "spliced", "concatenated at row 2", "extended along time from 3 to 4", "unchanged". */
+/** "spliced", "concatenated at row 2", "extended along time from 3 to 4", "unchanged"; ", linked" with --link. */
 export function describePlacement(placement: DatasetPlacement, extend: string | undefined): string {
+  const action = describeAction(placement, extend);
+  return placement.linked ? `${action}, linked` : action;
+}
+
+function describeAction(placement: DatasetPlacement, extend: string | undefined): string {
   switch (placement.action) {
     case "concatenated":
       return `concatenated at row ${placement.slot!.start}`;
@@ -25,12 +30,14 @@ export function describePlacement(placement: DatasetPlacement, extend: string | 
 
 export function describeChange(change: DatasetChange): string {
   switch (change.change) {
-    case "create":
-      return `created ${change.shape === "H5S_NULL" ? "with a null dataspace" : pyShape(change.shape)}${change.maxdims ? `, maxshape ${maxShape(change.maxdims)}` : ""}`;
+    case "create": {
+      const shared = change.chunkTable?.fileUris !== undefined ? ", linked through one chunk table for all its files" : "";
+      return `created ${change.shape === "H5S_NULL" ? "with a null dataspace" : pyShape(change.shape)}${change.maxdims ? `, maxshape ${maxShape(change.maxdims)}` : ""}${shared}`;
+    }
     case "concatenate":
-      return `${pyShape(change.from)} becomes ${pyShape(change.shape)}; its values become row 0`;
+      return `${pyShape(change.from)} becomes ${pyShape(change.shape)}; ${change.linked ? "its chunk references become row 0 of one chunk table" : "its values become row 0"}`;
     case "resize":
-      return `resized from ${pyShape(change.from)} to ${pyShape(change.shape)}`;
+      return `resized from ${pyShape(change.from)} to ${pyShape(change.shape)}${change.tableShape ? ", with its chunk table" : ""}`;
   }
 }
 
@@ -98,7 +105,7 @@ export function outcomeJson(outcome: AggregateOutcome): Record<string, unknown> 
       name: source.name,
       status: source.status,
       ...(source.reason !== undefined ? { reason: source.reason } : {}),
-      datasets: source.datasets.map((p) => ({ path: p.path, action: p.action, description: describePlacement(p, plan.extend), slot: p.slot, write: p.write })),
+      datasets: source.datasets.map((p) => ({ path: p.path, action: p.action, description: describePlacement(p, plan.extend), slot: p.slot, write: p.write, linked: p.linked ?? null })),
     })),
     changes: plan.datasets.map((change) => ({
       path: change.path,

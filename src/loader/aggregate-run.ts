@@ -1,13 +1,15 @@
 // Carrying out an aggregate plan under the domain's lock, in an order a stopped run can be completed from:
 // first the ledger (aggregate-records.ts), then the structure (groups, datatypes and datasets created with their
-// link in one request each, so none is left unlinked; concatenations; resizes; extra links), then attributes
-// (per object, later sources winning), then the values of all sources in parallel through the block pipeline.
+// link in one request each, so none is left unlinked, a linked dataset's chunk table just before it;
+// concatenations; resizes, a shared chunk table's before its dataset's; extra links), then attributes (per
+// object, later sources winning), then the values of all sources in parallel through the block pipeline, or
+// for linked datasets the source's block of the shared chunk table, written at its recorded slot.
 import type { DomainHandle } from "../client/hsds-client.js";
 import type { AttributeDefinition, LinkTarget, TypeJson } from "../client/hsds-types.js";
 import type { ObjectKey } from "../hdf5/source/source-tree.js";
 import { fillValueBytes } from "../model/values.js";
 import { adjustForStacking } from "./aggregate-attributes.js";
-import { makeConcatenated, moveLinks, retire } from "./aggregate-concatenate.js";
+import { makeConcatenated, makeLinkedConcatenated, moveLinks, retire } from "./aggregate-concatenate.js";
 import type { AggregatePlan, AggregateSourceInput, DatasetChange, DatasetPlacement, PlannedSource } from "./aggregate-plan.js";
 import { type Concatenation, RunRecords } from "./aggregate-records.js";
 import type { SourceFacts } from "./aggregate-sources.js";
@@ -15,6 +17,10 @@ import { objectIds, type TargetDataset, type TargetState } from "./aggregate-tar
 import { attributeDefinition } from "./attribute-values.js";
 import { forEachLimited } from "./concurrency.js";
 import type { Ledger } from "./ledger.js";
+import { type LinkedRefs, linkedRefsOf, slotBlock } from "./link-aggregate.js";
+import { storedElement } from "./link-layout.js";
+import { checkLinkedElementReadable, chunkTableOf, unlinkChunkTable, withChunkTable, writeTableBlock } from "./link-run.js";
+import { sharedTableLayout, storedElementOfBlock } from "./link-table.js";
 import type { PlannedDataset, PlannedType } from "./load-plan.js";
 import type { ReferenceResolver } from "./reference-rewrite.js";
 import { type LoadProgress, referenceResolver } from "./run.js";
@@ -84,6 +90,10 @@ class AggregateRunner {
   private nullReferences = 0;
   private writes = 0;
   private bytesWritten = 0;
+  /** The chunk tables of shared linked datasets, by path, each read once. */
+  private readonly tables = new Map<string, Promise<string>>();
+  /** Whether the server has been seen to read a linked file (once per run). */
+  private linkChecked = false;
 
   constructor(
     private readonly ctx: AggregateRunContext,
@@ -146,13 +156,15 @@ class AggregateRunner {
       this.madeAt(datatype.path, (await domain.createDatatype({ type: datatype.type as unknown as TypeJson, link: this.linkOf(datatype.path) })).id);
     });
     await this.each(this.created, async (dataset) => {
+      const link = this.linkOf(dataset.path);
       const answer = await domain.createDataset({
         type: this.typeJson(dataset.source, dataset.type),
         shape: dataset.createdShape ?? dataset.shape,
         maxdims: dataset.maxdims,
-        creationProperties: dataset.creationProperties,
-        link: this.linkOf(dataset.path),
+        creationProperties: await withChunkTable(domain, dataset, link),
+        link,
       });
+      if (dataset.chunkTable) await unlinkChunkTable(domain, link);
       if (dataset.createdShape) await domain.resizeDataset(answer.id, dataset.shape as number[]);
       this.madeAt(dataset.path, answer.id);
     });
@@ -165,7 +177,9 @@ class AggregateRunner {
       this.options.signal?.throwIfAborted();
       const step = this.records.step(change.path);
       const old = target.entries.get(change.path) as TargetDataset;
-      const newId = await makeConcatenated(domain, step, old, change.shape, change.maxdims, this.limits);
+      const newId = change.linked
+        ? await makeLinkedConcatenated(domain, step, old, change.shape, change.maxdims)
+        : await makeConcatenated(domain, step, old, change.shape, change.maxdims, this.limits);
       await moveLinks(domain, step, newId);
       replaced.set(old.id, newId);
       for (const [path, id] of this.ids) if (id === old.id) this.ids.set(path, newId);
@@ -179,6 +193,8 @@ class AggregateRunner {
   private async resizeAndLink(): Promise<void> {
     const { plan, domain } = this.ctx;
     await this.each(plan.datasets.filter((d) => d.change === "resize"), async (change) => {
+      // The table first: a run stopped in between finds the dataset still to resize, and resizes both again.
+      if (change.tableShape) await domain.resizeDataset(await this.tableOf(change.path), change.tableShape);
       await domain.resizeDataset(this.ids.get(change.path)!, change.shape as number[]);
     });
     const byGroup = new Map<string, Record<string, LinkTarget>>();
@@ -215,6 +231,7 @@ class AggregateRunner {
     const inFlight = Math.min(SOURCES_IN_FLIGHT, this.parallel, Math.max(1, this.loading.length));
     await forEachLimited(this.loading, inFlight, async (position) => {
       try {
+        await this.linkSource(position, signal);
         await this.copySource(position, inFlight, signal);
       } catch (err) {
         stop.abort(err);
@@ -222,6 +239,43 @@ class AggregateRunner {
       }
       await this.records.done(position);
     });
+  }
+
+  /**
+   * A source's blocks of the shared chunk tables, at its slots (written again as they were when a stopped run is
+   * resumed). The first linked dataset of the run is then read through the server, so a file_uri it cannot
+   * resolve fails the run rather than every later read.
+   */
+  private async linkSource(position: number, signal: AbortSignal): Promise<void> {
+    const placements = this.ctx.plan.sources[position]!.datasets.filter((p) => p.linked !== undefined);
+    if (placements.length === 0) return;
+    const byKey = new Map(this.ctx.inputs[position]!.loadPlan!.datasets.map((d) => [d.key, d]));
+    await forEachLimited(placements, this.parallel, async (placement) => {
+      signal.throwIfAborted();
+      const planned = byKey.get(placement.key)!;
+      const linked = linkedRefsOf(planned)!;
+      if (placement.linked === "layout") return this.checkLinked(placement.path, storedElement(planned), linked);
+      const slot = placement.slot!;
+      const block = slotBlock(linked, slot, placement.extent!.from);
+      await writeTableBlock(this.ctx.domain, await this.tableOf(placement.path), block);
+      await this.checkLinked(placement.path, storedElementOfBlock(block, sharedTableLayout(linked.refs, slot.stacked === true).dims!), linked);
+    });
+  }
+
+  private async checkLinked(path: string, element: number[] | undefined, linked: LinkedRefs): Promise<void> {
+    if (this.linkChecked || element === undefined) return;
+    this.linkChecked = true;
+    await checkLinkedElementReadable(this.ctx.domain, this.ids.get(path)!, element, linked.fileUri);
+  }
+
+  /** The chunk table a shared linked dataset's layout names. */
+  private tableOf(path: string): Promise<string> {
+    let table = this.tables.get(path);
+    if (!table) {
+      table = this.ctx.domain.getDataset(this.ids.get(path)!).then((info) => chunkTableOf(info.creationProperties)!);
+      this.tables.set(path, table);
+    }
+    return table;
   }
 
   private async copySource(position: number, inFlight: number, signal: AbortSignal): Promise<void> {

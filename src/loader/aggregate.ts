@@ -17,16 +17,23 @@ import { planAggregate } from "./aggregate-planner.js";
 import { type AggregateSummary, runAggregate } from "./aggregate-run.js";
 import { classify, SourceFacts } from "./aggregate-sources.js";
 import { emptyTarget, objectIds, readTarget, type TargetState } from "./aggregate-target.js";
-import { DomainLock, lockHolder } from "./lock.js";
+import { unlessMissing } from "./aggregate-missing.js";
+import { LOCK_ATTRIBUTE } from "./internal-attributes.js";
+import { DomainLock, LockBusyError, lockHolder } from "./lock.js";
 import { Ledger } from "./ledger.js";
 import { type Indexed, type Slot, type SourceRecord, sourcesByName, unfinishedSteps } from "./ledger-records.js";
 import { forEachLimited } from "./concurrency.js";
+import { settleChunkTables } from "./link-run.js";
+import { readLinkSource } from "./link-source.js";
+import type { LinkOptions } from "./link-uri.js";
 import { TargetError } from "./load.js";
 import { plan, PlanError, type PlanOptions } from "./plan.js";
 import type { LoadProgress } from "./run.js";
 
 export interface AggregateOptions extends Pick<PlanOptions, "ignore" | "ignoreFilters" | "defaultCompression"> {
   parallel: number;
+  /** --link: datasets reference the sources' chunks; files stacked or extended share one chunk table. */
+  link?: LinkOptions;
   /** --extend: grow the datasets along the dimension of this dimension scale. */
   extend?: string;
   /** --extend-offset: where along that dimension the run's first source goes (default: the end). */
@@ -121,7 +128,11 @@ class AggregateRun {
     // Check and plan without the lock: a run that cannot succeed writes nothing, not even a new domain.
     await this.readView(existing);
     let prepared = await this.prepare();
-    if (options.dryRun || !this.needsWrite(prepared.plan)) return this.outcome(prepared.plan);
+    if (options.dryRun) return this.outcome(prepared.plan);
+    if (!this.needsWrite(prepared.plan)) {
+      if (existing) await this.releaseStaleLock(existing.root!);
+      return this.outcome(prepared.plan);
+    }
 
     const created = existing === undefined && (await createDomain(domain, prepared.plan));
     const rootId = (await domain.get()).root!;
@@ -174,21 +185,41 @@ class AggregateRun {
     this.view = { info, target, ledger };
   }
 
+  /**
+   * A run with nothing to write still lets go of the lock a dead process of this host left (one stopped after its
+   * last record was complete), as a run that writes would take it over; a live holder's lock is left alone.
+   */
+  private async releaseStaleLock(rootId: string): Promise<void> {
+    if ((await unlessMissing(() => this.domain.getAttribute(rootId, LOCK_ATTRIBUTE))) === undefined) return;
+    let lock: DomainLock;
+    try {
+      lock = await DomainLock.acquire(this.domain, rootId, lockHolder(this.run), { waitSeconds: 0, signal: this.options.signal, onNote: this.options.onNote });
+    } catch (err) {
+      if (err instanceof LockBusyError) return;
+      throw err;
+    }
+    await releaseQuietly(lock, this.options);
+  }
+
   private needsWrite(plan: AggregatePlan): boolean {
     const ledger = this.view.ledger;
     return plan.sources.some((s) => s.status !== "skip") || (ledger !== undefined && unfinishedSteps(ledger.records).length > 0);
   }
 
-  /** Finish or undo the concatenations a stopped run left half-done; true when anything changed. */
+  /**
+   * Settle the chunk tables a stopped run was creating, then finish or undo the concatenations it left half-done;
+   * true when anything changed.
+   */
   private async recover(): Promise<boolean> {
     const { ledger, target } = this.view;
+    const tables = await settleChunkTables(this.domain, target);
     const steps = ledger ? unfinishedSteps(ledger.records) : [];
     for (const { index, record } of steps) {
       const newId = await recoverStep(this.domain, record);
       if (newId !== undefined) await retire(this.domain, objectIds(target), new Map([[record.old, newId]]), this.options.parallel);
       await ledger!.rewrite(index, { ...record, state: newId === undefined ? "abandoned" : "done" });
     }
-    return steps.length > 0;
+    return tables || steps.length > 0;
   }
 
   /** The sources classified against the ledger, the loading ones read, in load order, and the plan. */
@@ -224,6 +255,7 @@ class AggregateRun {
         entry: byName.get(f.identity.name),
         force: options.force === true,
         planOptions,
+        link: options.link,
         sortBy,
         inDomain: view.info === undefined ? undefined : (input) => this.inDomain(input, f),
       });
@@ -260,13 +292,14 @@ class AggregateRun {
 
 type SortableInput = AggregateSourceInput & { sortKey?: number | string };
 
-/** One source classified against its ledger record and, unless skipped, read and planned as a copy. */
+/** One source classified against its ledger record and, unless skipped, read and planned (copied or linked). */
 async function sourceInput(
   facts: SourceFacts,
   how: {
     entry: Indexed<SourceRecord> | undefined;
     force: boolean;
     planOptions: PlanOptions;
+    link: LinkOptions | undefined;
     sortBy: string | undefined;
     /** Where the domain holds the source's values without a record of them (absent for a new domain). */
     inDomain: ((input: AggregateSourceInput) => Promise<Found>) | undefined;
@@ -278,8 +311,9 @@ async function sourceInput(
   if (how.entry) input.record = how.entry;
   if (status === "skip") return input;
   const { tree, sortKey } = await facts.contentsOf(status === "new" ? how.sortBy : undefined);
+  const link = how.link && (await readLinkSource(facts.file, tree, how.link));
   try {
-    input.loadPlan = plan(tree, how.planOptions);
+    input.loadPlan = plan(tree, { ...how.planOptions, link });
   } catch (err) {
     if (err instanceof PlanError) err.message = `${facts.file}: ${err.message}`;
     throw err;

@@ -8,7 +8,7 @@ import { isMapped, type ObjectKey, type SourceDataset } from "../hdf5/source/sou
 import type { DatasetStorageInfo } from "../hdf5/storage-info.js";
 import { isVariableLength, itemSize } from "../model/datatype.js";
 import type { PlannedDataset, PlanNote } from "./load-plan.js";
-import { chunkRefsOf, singleSourceTable } from "./link-table.js";
+import { chunkRefsOf, singleSourceTable, unravel } from "./link-table.js";
 
 /** What plan() needs to link a file's datasets. */
 export interface LinkSource {
@@ -121,12 +121,7 @@ export function storedElement(dataset: PlannedDataset): number[] | undefined {
       const at = table ? table.refs.findIndex((r) => r.size > 0) : -1;
       if (!table || at < 0) return undefined;
       const chunk = layout.hyper_dims as number[];
-      const index = table.shape.map(() => 0);
-      for (let d = table.shape.length - 1, rest = at; d >= 0; d--) {
-        index[d] = rest % table.shape[d]!;
-        rest = Math.floor(rest / table.shape[d]!);
-      }
-      return index.map((i, d) => i * chunk[d]!);
+      return unravel(at, table.shape).map((i, d) => i * chunk[d]!);
     }
     default:
       return undefined;

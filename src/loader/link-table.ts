@@ -108,7 +108,7 @@ export function singleSourceTable(source: SourceChunkRefs): PlannedChunkTable {
 }
 
 /** Why `next` cannot share a chunk table (and so one HSDS layout) with `first`, or undefined if it can. */
-export function sharedTableProblem(first: SourceChunkRefs, next: SourceChunkRefs): string | undefined {
+export function sharedTableProblem(first: Pick<SourceChunkRefs, "chunk">, next: Pick<SourceChunkRefs, "chunk">): string | undefined {
   if (first.chunk.length !== next.chunk.length) return `rank ${next.chunk.length} differs from ${first.chunk.length}`;
   if (first.chunk.some((c, d) => c !== next.chunk[d])) return `HDF5 chunks (${next.chunk.join(",")}) differ from (${first.chunk.join(",")})`;
   return undefined;
@@ -126,6 +126,11 @@ export function extendedTableShape(source: SourceChunkRefs, dim: number, extent:
   const maxdims = [...source.grid];
   maxdims[dim] = 0;
   return { shape, maxdims };
+}
+
+/** The shape of a shared chunk table for a dataset of `shape` whose layout has `layoutDims`: an entry per chunk. */
+export function sharedTableShape(shape: readonly number[], layoutDims: readonly number[]): number[] {
+  return chunkGrid(shape, layoutDims);
 }
 
 /**
@@ -172,7 +177,7 @@ export function extendedTableBlock(source: SourceChunkRefs, fileUri: string, pla
   const c = source.chunk[dim]!;
   if (offset % c !== 0) {
     throw new LinkTableError(
-      `its chunks are ${c} long along the extended dimension ${dim} but it would start at ${offset}, inside a chunk: ` +
+      `its chunks are ${c} long along the extended dimension ${dim} but it would start at ${offset}, inside a chunk (it holds ${extent} along that dimension): ` +
         "linked data can only be extended where chunk boundaries align (chunk extent 1 along the extended dimension always does)",
     );
   }
@@ -214,7 +219,7 @@ export function refsOfLinkedLayout(
       return { refs: chunkRefsOf(info, maxChunkBytes), fileUri };
     }
     case "H5D_CHUNKED_REF": {
-      const chunk = layout.dims!;
+      const chunk = linkedLayoutChunk(layout, shape, itemSize, maxChunkBytes);
       const grid = chunkGrid(shape, chunk);
       const refs: ChunkRef[] = Array.from({ length: grid.reduce((a, b) => a * b, 1) }, () => ({ offset: 0, size: 0 }));
       for (const [key, [offset, size]] of Object.entries(layout.chunks as Record<string, [number, number]>)) {
@@ -224,7 +229,7 @@ export function refsOfLinkedLayout(
       return { refs: { chunk: [...chunk], grid, refs }, fileUri };
     }
     case "H5D_CHUNKED_REF_INDIRECT": {
-      const chunk = (layout.hyper_dims as number[] | undefined) ?? layout.dims!;
+      const chunk = linkedLayoutChunk(layout, shape, itemSize, maxChunkBytes);
       const grid = chunkGrid(shape, chunk);
       if (!table || table.shape.length !== grid.length || table.shape.some((t, d) => t !== grid[d])) {
         throw new LinkTableError(`the chunk table's shape (${table?.shape.join(",")}) is not the chunk grid (${grid.join(",")})`);
@@ -234,4 +239,35 @@ export function refsOfLinkedLayout(
     default:
       throw new LinkTableError(`${layout.class} is not a reference layout`);
   }
+}
+
+/** The HDF5 chunk shape of a reference layout's entries (for contiguous data, the virtual chunks chunkRefsOf cuts). */
+export function linkedLayoutChunk(layout: LayoutJson, shape: readonly number[], itemSize: number, maxChunkBytes: number): number[] {
+  switch (layout.class) {
+    case "H5D_CONTIGUOUS_REF":
+      return fullContiguousChunk(shape, itemSize, maxChunkBytes);
+    case "H5D_CHUNKED_REF":
+      return [...layout.dims!];
+    case "H5D_CHUNKED_REF_INDIRECT":
+      return [...((layout.hyper_dims as number[] | undefined) ?? layout.dims!)];
+    default:
+      throw new LinkTableError(`${layout.class} is not a reference layout`);
+  }
+}
+
+/** Coordinates of an element whose bytes a table block points at (its first stored chunk), or undefined if none are stored. */
+export function storedElementOfBlock(block: TableBlock, layoutDims: readonly number[]): number[] | undefined {
+  const at = block.refs.findIndex((r) => r.size > 0);
+  if (at < 0) return undefined;
+  return unravel(at, block.count).map((i, d) => (block.start[d]! + i) * layoutDims[d]!);
+}
+
+/** The C-order index `at` of an array of `shape` as coordinates. */
+export function unravel(at: number, shape: readonly number[]): number[] {
+  const index = shape.map(() => 0);
+  for (let d = shape.length - 1, rest = at; d >= 0; d--) {
+    index[d] = rest % shape[d]!;
+    rest = Math.floor(rest / shape[d]!);
+  }
+  return index;
 }

@@ -1,7 +1,9 @@
 // The link side of -a --link and --link --extend, carried out against the embedded engine with the pieces the
 // aggregate loader uses: the NCEP3-like days stacked into one chunk table (a row per file, each entry naming its
 // file), the IMERG-like half hours placed one after another along time (the table grown with the dataset), and a
-// file whose chunks do not line up refused. Every value read back equals the source files'.
+// file whose chunks do not line up refused. Every value read back equals the source files'. Then whole -a --link
+// runs for what the command-line tests do not reach: a concatenation whose row 0 comes from a chunk table, and a
+// file_uri the server cannot read.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,8 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DomainHandle, HsdsClient } from "../../src/client/hsds-client.js";
 import type { LayoutJson, TypeJson } from "../../src/client/hsds-types.js";
 import { Hdf5Source } from "../../src/hdf5/source/hdf5-source.js";
-import { joinProblem, linkedRefsOf, type LinkedRefs, sharedLinkedCreation, slotBlock } from "../../src/loader/link-aggregate.js";
-import { createChunkTable, writeTableBlock } from "../../src/loader/link-run.js";
+import { aggregateFiles } from "../../src/loader/aggregate.js";
+import { joinProblem, linkedRefsOf, type LinkedRefs, sharedLinkedCreation, slotBlock, sourceTerms } from "../../src/loader/link-aggregate.js";
+import { createChunkTable, LinkedFileError, readChunkTable, writeTableBlock } from "../../src/loader/link-run.js";
 import { readLinkSource } from "../../src/loader/link-source.js";
 import { extendedTableShape, LinkTableError, refsOfLinkedLayout } from "../../src/loader/link-table.js";
 import { loadFile } from "../../src/loader/load.js";
@@ -56,6 +59,8 @@ async function linkedSource(file: string, path: string): Promise<LinkedSource> {
   }
 }
 
+const termsOf = (source: LinkedSource) => sourceTerms(source.planned, source.linked);
+
 async function sourceValues(file: string, path: string): Promise<Float32Array> {
   return withH5File(file, (f) => (f.get(path) as InstanceType<typeof h5wasm.Dataset>).value as Float32Array);
 }
@@ -89,7 +94,7 @@ describe("-a --link: the NCEP3-like days stacked along a new leading dimension",
     const first = sources[0]!;
     const domain = await newDomain(`ncep3_${path.split("/").pop()}.h5`);
     const shape = first.planned.shape as number[];
-    for (const source of sources) expect(joinProblem(first, source)).toBeUndefined();
+    for (const source of sources) expect(joinProblem(termsOf(first), termsOf(source))).toBeUndefined();
     const { tableId, id } = await createShared(domain, first, [sources.length, ...shape], [0, ...shape], { stacked: true, rows: sources.length });
     const dataset = { id };
     for (const [row, source] of sources.entries()) {
@@ -155,8 +160,8 @@ describe("--link --extend: the IMERG-like half hours along time", () => {
       return linkedSource(file, "/p");
     };
     const [plain, otherChunks, gzip] = await Promise.all([make("plain", [1, 40, 40]), make("other_chunks", [2, 20, 40]), make("gzip", [1, 40, 40], "gzip")]);
-    expect(joinProblem(plain, otherChunks)).toBe(`it cannot share the chunk table of ${plain.linked.fileUri}: HDF5 chunks (2,20,40) differ from (1,40,40)`);
-    expect(joinProblem(plain, gzip)).toBe(`it cannot share the chunk table of ${plain.linked.fileUri}: its filters [[1,"gzip"]] differ from []`);
+    expect(joinProblem(termsOf(plain), termsOf(otherChunks))).toBe(`it cannot share the chunk table of ${plain.linked.fileUri}: HDF5 chunks (2,20,40) differ from (1,40,40)`);
+    expect(joinProblem(termsOf(plain), termsOf(gzip))).toBe(`it cannot share the chunk table of ${plain.linked.fileUri}: its filters [[1,"gzip"]] differ from []`);
   });
 
   it("refuses a file whose chunks along time do not start on a chunk boundary", async () => {
@@ -172,7 +177,57 @@ describe("--link --extend: the IMERG-like half hours along time", () => {
     expect(slotBlock(a!.linked, { dim: 0, start: 0, count: 3 }, 0).tableExtent).toBe(2);
     expect(() => slotBlock(b!.linked, { dim: 0, start: 3, count: 3 }, 3)).toThrow(LinkTableError);
     expect(() => slotBlock(b!.linked, { dim: 0, start: 3, count: 3 }, 3)).toThrow(
-      "its chunks are 2 long along the extended dimension 0 but it would start at 3, inside a chunk: linked data can only be extended where chunk boundaries align (chunk extent 1 along the extended dimension always does)",
+      "its chunks are 2 long along the extended dimension 0 but it would start at 3, inside a chunk (it holds 3 along that dimension): linked data can only be extended where chunk boundaries align (chunk extent 1 along the extended dimension always does)",
     );
+    // At the end of the table, a partial last chunk is fine; with data after it, it would hide that data.
+    expect(slotBlock(b!.linked, { dim: 0, start: 4, count: 3 }, 4).tableExtent).toBe(4);
+    expect(() => slotBlock(a!.linked, { dim: 0, start: 0, count: 3 }, 4)).toThrow(
+      "its last chunk along the extended dimension 0 is partial (3 is not a multiple of 2) and data follows it at 3",
+    );
+  });
+});
+
+describe("whole -a --link runs", () => {
+  it("concatenates onto a dataset linked through its own chunk table: row 0 comes from that table, which is then deleted", async () => {
+    await h5wasm.ready;
+    // (64, 64) in 256 chunks of (4, 4): a plain --link load gives it a table of its own (H5D_CHUNKED_REF_INDIRECT).
+    const [first, second] = [0, 1].map((n) => {
+      const file = join(scratch, `tiles_${n}.h5`);
+      const f = new h5wasm.File(file, "w");
+      f.create_dataset({ name: "tiles", data: Float32Array.from({ length: 64 * 64 }, (_, i) => n * 10000 + i), shape: [64, 64], chunks: [4, 4] });
+      f.close();
+      return file;
+    }) as [string, string];
+    const target = `/home/${LOCAL_USER}/tiles.h5`;
+    expect((await loadFile(client, first, target, { parallel: 2, link: {} })).status).toBe("loaded");
+    const domain = client.domain(target);
+    const before = (await domain.getDatasetByPath("/tiles")).creationProperties!.layout!;
+    expect(before).toMatchObject({ class: "H5D_CHUNKED_REF_INDIRECT", file_uri: first, hyper_dims: [4, 4] });
+    const oldTable = await readChunkTable(domain, before.chunk_table as string);
+
+    await aggregateFiles(client, [second], target, { parallel: 2, link: {} });
+    const dataset = await domain.getDatasetByPath("/tiles");
+    expect(dataset.shape.dims).toEqual([2, 64, 64]);
+    const layout = dataset.creationProperties!.layout!;
+    expect(layout).toEqual({ class: "H5D_CHUNKED_REF_INDIRECT", dims: [1, 4, 4], chunk_table: layout.chunk_table });
+    const table = (await domain.readValueJson(layout.chunk_table as string)) as [number, number, string][][][];
+    expect(table.map((rows) => [...new Set(rows.flat().map((entry) => entry[2]))])).toEqual([[first], [second]]);
+    // Row 0 holds the entries of the table the first load made, offsets and sizes unchanged.
+    expect(table[0]!.flat().map(([offset, size]) => ({ offset, size }))).toEqual(oldTable.refs);
+    const values = new Float32Array((await domain.readValue(dataset.id)).slice().buffer);
+    expect(values).toEqual(Float32Array.from({ length: 2 * 64 * 64 }, (_, i) => (i < 4096 ? i : 10000 + i - 4096)));
+    // The dataset the first load made and its table are gone: the new one, its table and the ledger remain.
+    await expect(domain.getDataset(before.chunk_table as string)).rejects.toThrow();
+    await domain.rescan();
+    expect((await domain.get({ verbose: true })).num_datasets).toBe(3);
+  });
+
+  it("fails a run whose file_uri the server cannot read, and removes the domain it made", async () => {
+    const file = join(CORPUS, "seeds", "imerg", "imerg_0000.h5");
+    const target = `/home/${LOCAL_USER}/unreadable.h5`;
+    const run = aggregateFiles(client, [file], target, { parallel: 2, link: { linkpath: "nowhere/imerg_0000.h5" }, extend: "time", newDomainOnly: true });
+    await expect(run).rejects.toThrow(LinkedFileError);
+    await expect(run).rejects.toThrow(/^the server cannot read the linked file nowhere\/imerg_0000\.h5 \(a relative path names a file under the server's root directory/);
+    expect(await client.domain(target).getIfExists()).toBeUndefined();
   });
 });
