@@ -2,11 +2,11 @@
 // the golden store: the results sit beside the domains the real HSDS 0.9.4 + h5pyd wrote from the same files,
 // and must list (hsls -r) and read (shapes, types, values) the same; one run of many files and one run per file
 // must give the same domain; hsget of the result is a file h5dump reads with unlimited dimensions and scales.
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { h5dump } from "../helpers/hdf5-tools.js";
 import { GOLDEN } from "../helpers/paths.js";
 import { CONCAT, domainDifferences, golden, HOME, IMERG, ledgerRecords, NCEP3, SPLICE, type Target, TARGETS, tool } from "./hsload-aggregate-helpers.js";
 
@@ -15,12 +15,6 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const goldenListing = (name: string) => readFileSync(join(GOLDEN, "cli", `hsls_r_${name}.txt`), "utf8");
 
-function h5dump(args: string[]): string {
-  const result = spawnSync("h5dump", args, { encoding: "utf8" });
-  if (result.error) throw new Error(`h5dump is needed for these tests (Debian: apt-get install hdf5-tools): ${result.error.message}`);
-  expect(result.status, result.stderr).toBe(0);
-  return result.stdout;
-}
 
 describe.each(TARGETS)("hsload -a into %s", (_name, makeTarget) => {
   let target: Target;

@@ -3,7 +3,6 @@
 // HSDS, so the stored layouts can be compared with what h5pyd + HSDS 0.9.4 stored, file_uri included. Values
 // come back through hsget and are compared with h5diff; a moved or truncated source fails reads that need it,
 // naming the file, and nothing else.
-import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, truncateSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HsdsClient } from "../../src/client/hsds-client.js";
 import { HttpTransport } from "../../src/client/http-transport.js";
 import { isolatedEnv, runTool } from "../helpers/cli.js";
+import { h5diff } from "../helpers/hdf5-tools.js";
 import { type RunningServer, startHsserve } from "../helpers/hsserve.js";
 import { GOLDEN } from "../helpers/paths.js";
 import { goldenLinked, LINK_SEEDS } from "../loader/helpers/link-seeds.js";
@@ -78,10 +78,6 @@ async function hsserveTarget(): Promise<Target> {
   };
 }
 
-function h5diff(a: string, b: string): { code: number; out: string } {
-  const result = spawnSync("h5diff", [a, b], { encoding: "utf8" });
-  return { code: result.status ?? -1, out: result.stdout + result.stderr };
-}
 
 /** Bytes of every file under a directory. */
 function directoryBytes(dir: string): number {

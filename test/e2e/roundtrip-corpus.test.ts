@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isolatedEnv, runTool } from "../helpers/cli.js";
+import { h5diff } from "../helpers/hdf5-tools.js";
 import { startHsserve, type RunningServer } from "../helpers/hsserve.js";
 import { CORPUS } from "../helpers/paths.js";
 
@@ -145,10 +146,6 @@ interface Endpoint {
   stop(): Promise<void>;
 }
 
-function h5diff(a: string, b: string): { code: number; out: string } {
-  const result = spawnSync("h5diff", ["-v", a, b], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-  return { code: result.status ?? 2, out: `${result.stdout}${result.stderr}` };
-}
 
 function notComparable(out: string): string[] {
   return [...out.matchAll(/^Not comparable: (.*)$/gm)].map((m) => m[1]!);
@@ -161,7 +158,7 @@ function notComparable(out: string): string[] {
 function baselineNotComparable(source: string, scratch: string): Set<string> {
   const copy = join(scratch, `baseline-${basename(source)}`);
   copyFileSync(source, copy);
-  return new Set(notComparable(h5diff(source, copy).out));
+  return new Set(notComparable(h5diff(source, copy, "-v").out));
 }
 
 /** Objects listed by h5diff -v as present only in the first file. */
@@ -250,7 +247,7 @@ for (const [index, open] of endpoints.entries()) {
         const copy = join(out, file);
         const got = await runTool("hsget", [...endpoint.args, `${endpoint.home}/${file}`, copy], { env: endpoint.env });
         expect(got.code, got.stderr).toBe(0);
-        const diff = h5diff(join(H5, file), copy);
+        const diff = h5diff(join(H5, file), copy, "-v");
         const missing = MISSING[file] ?? [];
         expect(onlyInSource(diff.out).sort(), diff.out).toEqual([...missing].sort());
         expect(diff.out, "values or attributes differ").not.toMatch(/^[1-9]\d* differences? found/m);
