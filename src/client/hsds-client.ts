@@ -19,6 +19,7 @@ import type {
   PutOutcome,
   TypeJson,
 } from "./hsds-types.js";
+import { CHUNK_PUT_FEATURE } from "./hsds-types.js";
 import { pagedItems } from "./paging.js";
 import { Requester, type RequestSpec } from "./requester.js";
 import { packPoints } from "./selection.js";
@@ -47,6 +48,8 @@ export interface FolderListOptions {
 export class HsdsClient {
   private readonly requester: Requester;
 
+  private encodedChunks: Promise<boolean> | undefined;
+
   constructor(transport: Transport, options: HsdsClientOptions = {}) {
     this.requester = new Requester(transport, options);
   }
@@ -57,6 +60,15 @@ export class HsdsClient {
 
   about(): Promise<AboutInfo> {
     return this.requester.json({ method: "GET", path: "/about", subject: { what: "server", name: this.endpoint } });
+  }
+
+  /** Whether the server takes chunks already encoded (writeChunk): hsds-tools' engine does, a real HSDS does not. */
+  takesEncodedChunks(): Promise<boolean> {
+    this.encodedChunks ??= this.about().then(
+      (about) => about.hsds_tools_features?.includes(CHUNK_PUT_FEATURE) === true,
+      () => false,
+    );
+    return this.encodedChunks;
   }
 
   domain(path: string): DomainHandle {

@@ -45,6 +45,9 @@ export interface AboutInfo {
   [key: string]: unknown;
 }
 
+/** hsds_tools_features: PUT /datasets/{id}/chunks/{index} stores a chunk sent already encoded. */
+export const CHUNK_PUT_FEATURE = "chunk_put";
+
 export interface DomainLimits {
   min_chunk_size: number;
   max_chunk_size: number;

@@ -121,5 +121,9 @@ describe("PUT .../chunks/{index}: chunks sent already encoded (our extension)", 
     expect(new Int32Array((await d.readValue(ds.id)).slice().buffer)).toEqual(values);
     await expect(d.writeChunk(ds.id, [0, 0], new Uint8Array([1, 2, 3]))).rejects.toMatchObject({ status: 400 });
     await expect(d.writeChunk(ds.id, [1, 0], encoded)).rejects.toMatchObject({ status: 400 });
+    // Bytes that decode, but to half a chunk: refused, the stored chunk unchanged.
+    const half = await hdf5ChunkEncoder(pipeline, { itemSize: 4, chunkBytes: 160 }).encode(new Uint8Array(values.buffer, 0, 160));
+    await expect(d.writeChunk(ds.id, [0, 0], half)).rejects.toMatchObject({ status: 400, reason: expect.stringMatching(/decoded to 160 bytes, expected 320/) });
+    expect(new Int32Array((await d.readValue(ds.id)).slice().buffer)).toEqual(values);
   });
 });

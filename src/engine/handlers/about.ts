@@ -1,7 +1,7 @@
 import type { HsResponse } from "../../client/transport.js";
 import type { RequestContext } from "../context.js";
 import { json, SERVER_NAME } from "../responses.js";
-import { CHUNK_PUT_FEATURE } from "./chunks.js";
+import { CHUNK_PUT_FEATURE } from "../../client/hsds-types.js";
 import { HSDS_VERSION } from "./domains.js";
 
 const startTime = Math.floor(Date.now() / 1000);

@@ -9,8 +9,6 @@ import type { OpenDomain, RequestContext } from "../context.js";
 import { badRequest } from "../http-error.js";
 import { json } from "../responses.js";
 
-export const CHUNK_PUT_FEATURE = "chunk_put";
-
 export async function putChunk(ctx: RequestContext, dom: OpenDomain, pathId: string, coords: string, chunks: (id: string) => Promise<DatasetChunks>): Promise<HsResponse> {
   const id = ctx.objectId(pathId, "datasets", dom);
   if (!ctx.isBinaryBody()) throw badRequest("a chunk is sent as application/octet-stream");
