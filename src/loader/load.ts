@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { HsdsError } from "../client/errors.js";
 import type { DomainHandle, HsdsClient } from "../client/hsds-client.js";
 import { Hdf5Source } from "../hdf5/source/hdf5-source.js";
+import { StoredChunks } from "./chunk-passthrough.js";
 import type { LoadPlan } from "./load-plan.js";
 import { checkLinkedFileReadable } from "./link-run.js";
 import { readLinkSource } from "./link-source.js";
@@ -55,7 +56,14 @@ export async function loadFile(client: HsdsClient, file: string, target: string,
     try {
       const loadPlan = plan(tree, { ...options, link, compressors: info.compressors, maxChunkSize: info.limits?.max_chunk_size });
       options.onPlan?.(loadPlan);
-      const summary = await runPlan(loadPlan, temporary, source, options);
+      // Chunks are copied as stored where the engine takes them so (never with --link: nothing is copied then).
+      const storedChunks = !link && (await client.takesEncodedChunks()) ? await StoredChunks.open(file, loadPlan.datasets) : undefined;
+      let summary: RunSummary;
+      try {
+        summary = await runPlan(loadPlan, temporary, source, { ...options, storedChunks });
+      } finally {
+        await storedChunks?.close();
+      }
       if (link) await checkLinkedFileReadable(temporary, loadPlan);
       await temporary.flush();
       await moveInto(client, temporary, target, existing !== undefined);

@@ -8,6 +8,7 @@ import { attributeDefinition } from "./attribute-values.js";
 import { forEachLimited } from "./concurrency.js";
 import type { LoadPlan, PlannedLink, PlannedType } from "./load-plan.js";
 import type { ReferenceResolver } from "./reference-rewrite.js";
+import type { StoredChunks } from "./chunk-passthrough.js";
 import { withChunkTable } from "./link-run.js";
 import { type BlockSource, copyValues } from "./value-copy.js";
 
@@ -28,6 +29,8 @@ export interface RunOptions {
   maxBlockBytes?: number;
   signal?: AbortSignal;
   onProgress?: (progress: LoadProgress) => void;
+  /** The source's stored chunks, when the target takes chunks as stored. */
+  storedChunks?: StoredChunks;
 }
 
 export interface RunSummary {
@@ -112,6 +115,7 @@ export async function runPlan(plan: LoadPlan, domain: DomainHandle, source: Bloc
     memoryBudget: options.memoryBudget ?? 64 * MIB,
     maxBlockBytes: options.maxBlockBytes ?? 32 * MIB,
     signal: options.signal,
+    storedChunks: options.storedChunks,
     onBytes: (bytes) => {
       progress.bytesDone += bytes;
       report();

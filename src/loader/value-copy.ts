@@ -7,6 +7,7 @@ import { type Box, boxElements, boxSelect, copyOverlap } from "../hdf5/source/bo
 import type { BlockData } from "../hdf5/source/hdf5-source.js";
 import type { ObjectKey } from "../hdf5/source/source-tree.js";
 import { readBlocks, targetPieces } from "./block-plan.js";
+import { copyChunksAsStored, type StoredChunks } from "./chunk-passthrough.js";
 import { forEachLimited, Semaphore } from "./concurrency.js";
 import type { PlannedDataset } from "./load-plan.js";
 import { type ReferenceResolver, rewriteReferences } from "./reference-rewrite.js";
@@ -30,6 +31,8 @@ export interface ValueCopyOptions {
   onWrite?: (bytes: number) => void;
   /** Where a dataset's values go in its target when not in the same place (aggregation, aggregate-plan.ts). */
   placement?: (dataset: PlannedDataset) => Placement | undefined;
+  /** The source's stored chunks, when the target takes chunks as stored (chunk-passthrough.ts). */
+  storedChunks?: StoredChunks;
 }
 
 /** A source dataset's values placed in a target: shifted, or as one row of a leading dimension. */
@@ -83,7 +86,9 @@ async function copyDataset(ctx: CopyContext, dataset: PlannedDataset): Promise<v
   const size = itemSize(dataset.type.type);
   const shape = dataset.values === "scalar" ? [] : (dataset.shape as number[]);
   const placement = ctx.options.placement?.(dataset);
-  if (dataset.values === "scalar" || dataset.bytes <= ONE_WRITE_BYTES) {
+  // Chunks that may go as stored need the target's layout, however small the dataset.
+  const mayPassThrough = !placement && ctx.options.storedChunks?.has(dataset.key) === true;
+  if (dataset.values === "scalar" || (dataset.bytes <= ONE_WRITE_BYTES && !mayPassThrough)) {
     // One request, whatever the chunk layout: no need to ask the server for it.
     const whole: Box = { start: shape.map(() => 0), count: shape };
     const bytes = valuesOf(await ctx.source.readBlock(dataset.key, whole), whole, dataset, placement);
@@ -95,6 +100,11 @@ async function copyDataset(ctx: CopyContext, dataset: PlannedDataset): Promise<v
   const layoutDims = info.layout?.dims ?? (dataset.creationProperties?.layout?.dims as number[] | undefined);
   // A stacked target's chunks have the extra leading dimension; the source's blocks are cut by the rest.
   const targetChunk = (placement?.stacked ? layoutDims?.slice(1) : layoutDims) ?? shape;
+  const stored = mayPassThrough && layoutDims ? ctx.options.storedChunks!.usable(dataset, layoutDims) : undefined;
+  if (stored) {
+    const { parallel, signal, onBytes, onWrite } = ctx.options;
+    return copyChunksAsStored(ctx.domain, id, dataset, stored, ctx.options.storedChunks!.file, { parallel, writes: ctx.writes, signal, onBytes, onWrite });
+  }
   const bytesPerItem = size === VARIABLE ? dataset.bytes / boxElements({ start: [], count: shape }) : size;
   // Variable-length blocks cannot be cut without decoding every element: read them one target chunk at a time.
   const sourceChunks = size === VARIABLE ? undefined : dataset.sourceChunks;
