@@ -1,6 +1,7 @@
 // Shared by the hsload -a tests: where the CLI writes (a copy of the golden store, served by the local engine
 // or by hsserve, so results sit beside the domains the real HSDS wrote), seed paths, files made for a test, and
 // a domain-by-domain comparison that names every difference.
+import { type ChildProcess, spawn } from "node:child_process";
 import { cpSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,7 +13,8 @@ import { normalizeType } from "../../src/model/datatype.js";
 import { isInternalAttribute } from "../../src/loader/internal-attributes.js";
 import { Ledger } from "../../src/loader/ledger.js";
 import type { SourceRecord } from "../../src/loader/ledger-records.js";
-import { isolatedEnv, runTool, type CliResult } from "../helpers/cli.js";
+import { LOCK_ATTRIBUTE } from "../../src/loader/internal-attributes.js";
+import { isolatedEnv, runTool, toolPath, type CliResult } from "../helpers/cli.js";
 import { startHsserve } from "../helpers/hsserve.js";
 import { CORPUS, GOLDEN } from "../helpers/paths.js";
 import { localClient } from "../export/golden-domains.js";
@@ -81,6 +83,38 @@ export const TARGETS = [
 
 export function tool(target: Target, name: string, args: string[], timeoutMs = 120_000): Promise<CliResult> {
   return runTool(name, [...target.args, ...args], { env: target.env, timeoutMs });
+}
+
+/** Whether the domain's lock is held, i.e. a run is writing. */
+export async function domainLocked(target: Target, domain: string): Promise<boolean> {
+  const handle = (await target.client()).domain(domain);
+  const info = await handle.getIfExists();
+  return info !== undefined && (await handle.getGroup(info.root!, { includeAttrs: true })).attributes?.[LOCK_ATTRIBUTE] !== undefined;
+}
+
+/**
+ * hsload with `args` (ending with the domain) as a child process; with `killAfter`, SIGKILL that many ms after it
+ * starts writing (takes the lock). Resolves with how long it wrote and whether it was killed.
+ */
+export function watchedLoad(target: Target, args: string[], killAfter?: number): Promise<{ writingMs: number; killed: boolean }> {
+  const domain = args.at(-1)!;
+  return new Promise((resolve, reject) => {
+    const child: ChildProcess = spawn(process.execPath, [toolPath("hsload"), ...target.args, ...args], { env: target.env, stdio: "ignore" });
+    let lockedAt: number | undefined;
+    let exited = false;
+    child.once("exit", (code, signal) => {
+      exited = true;
+      if (killAfter === undefined && code !== 0) reject(new Error(`hsload exited with ${code ?? signal}`));
+      resolve({ writingMs: lockedAt === undefined ? 0 : performance.now() - lockedAt, killed: signal === "SIGKILL" });
+    });
+    void (async () => {
+      while (!exited && lockedAt === undefined) {
+        if (await domainLocked(target, domain)) lockedAt = performance.now();
+        else await new Promise((r) => setTimeout(r, 5));
+      }
+      if (killAfter !== undefined && !exited) setTimeout(() => child.kill("SIGKILL"), killAfter);
+    })();
+  });
 }
 
 /** The source records of a domain's ledger. */

@@ -2,14 +2,14 @@
 // only one loaded; a run killed at a random point and run again ends value for value like a run never killed;
 // sources that do not fit fail with one line and leave the domain as it was; two runs at once do not corrupt
 // the domain; --dry-run writes nothing; --force reloads a changed file into its recorded slot.
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toolPath } from "../helpers/cli.js";
-import { CONCAT, domainDifferences, HOME, IMERG, ledgerRecords, localTarget, makeFile, type Target, TARGETS, tool } from "./hsload-aggregate-helpers.js";
+import { CONCAT, domainDifferences, domainLocked, HOME, IMERG, ledgerRecords, localTarget, makeFile, type Target, TARGETS, tool, watchedLoad } from "./hsload-aggregate-helpers.js";
 import { LOCK_ATTRIBUTE } from "../../src/loader/internal-attributes.js";
 import { DomainLock } from "../../src/loader/lock.js";
 
@@ -156,11 +156,7 @@ describe("re-runs, new files, bad sources, --dry-run, --force (local)", () => {
     child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
     const handle = (await target.client()).domain(domain);
-    for (let i = 0; i < 2000; i++) {
-      const info = await handle.getIfExists();
-      if (info && (await handle.getGroup(info.root!, { includeAttrs: true })).attributes?.[LOCK_ATTRIBUTE]) break;
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    for (let i = 0; i < 2000 && !(await domainLocked(target, domain)); i++) await new Promise((r) => setTimeout(r, 10));
     child.kill("SIGINT");
     const code = await exited;
     if (code === 0) return; // it finished first: nothing to interrupt
@@ -239,32 +235,8 @@ describe("a run killed at a random point, then run again, ends as a run never ki
   let writing: number;
   const reference = `${HOME}/uninterrupted.h5`;
 
-  /** Whether the domain's lock is held, i.e. the run is writing. */
-  const locked = async (domain: string) => {
-    const handle = (await target.client()).domain(domain);
-    const info = await handle.getIfExists();
-    return info !== undefined && (await handle.getGroup(info.root!, { includeAttrs: true })).attributes?.[LOCK_ATTRIBUTE] !== undefined;
-  };
-
-  /** hsload -a of every file; with `killAfter`, SIGKILL that many ms after it starts writing. */
-  const watched = (domain: string, killAfter?: number) =>
-    new Promise<{ writingMs: number; killed: boolean }>((resolve, reject) => {
-      const child: ChildProcess = spawn(process.execPath, [toolPath("hsload"), ...target.args, "-a", ...files, domain], { env: target.env, stdio: "ignore" });
-      let lockedAt: number | undefined;
-      let exited = false;
-      child.once("exit", (code, signal) => {
-        exited = true;
-        if (killAfter === undefined && code !== 0) reject(new Error(`hsload exited with ${code ?? signal}`));
-        resolve({ writingMs: lockedAt === undefined ? 0 : performance.now() - lockedAt, killed: signal === "SIGKILL" });
-      });
-      void (async () => {
-        while (!exited && lockedAt === undefined) {
-          if (await locked(domain)) lockedAt = performance.now();
-          else await new Promise((r) => setTimeout(r, 10));
-        }
-        if (killAfter !== undefined && !exited) setTimeout(() => child.kill("SIGKILL"), killAfter);
-      })();
-    });
+  const locked = (domain: string) => domainLocked(target, domain);
+  const watched = (domain: string, killAfter?: number) => watchedLoad(target, ["-a", ...files, domain], killAfter);
 
   beforeAll(async () => {
     target = await localTarget();

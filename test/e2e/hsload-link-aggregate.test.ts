@@ -5,7 +5,6 @@
 // metadata, chunk tables and the few small datasets that are copied; re-runs load nothing; a run killed at a
 // random point and run again ends as a run never killed; files whose chunks cannot line up along time are refused
 // before anything is written.
-import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,13 +12,11 @@ import { join, relative } from "node:path";
 import h5wasm from "h5wasm/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DomainHandle } from "../../src/client/hsds-client.js";
-import { LOCK_ATTRIBUTE } from "../../src/loader/internal-attributes.js";
 import { Ledger } from "../../src/loader/ledger.js";
 import { withH5File } from "../hdf5/helpers/h5wasm-datasets.js";
-import { toolPath } from "../helpers/cli.js";
 import { h5diff } from "../helpers/hdf5-tools.js";
 import { GOLDEN } from "../helpers/paths.js";
-import { domainDifferences, golden, HOME, IMERG, ledgerRecords, NCEP3, type Target, TARGETS, tool } from "./hsload-aggregate-helpers.js";
+import { domainDifferences, domainLocked, golden, HOME, IMERG, ledgerRecords, NCEP3, type Target, TARGETS, tool, watchedLoad } from "./hsload-aggregate-helpers.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "hsload-link-aggregate-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -261,31 +258,9 @@ describe.each(TARGETS)("hsload -a --link into %s", (_name, makeTarget) => {
     /** How long the reference run held the lock: the writing part of a run. */
     let writing = 0;
 
-    const locked = async (domain: string) => {
-      const d = await handle(domain);
-      const info = await d.getIfExists();
-      return info !== undefined && (await d.getGroup(info.root!, { includeAttrs: true })).attributes?.[LOCK_ATTRIBUTE] !== undefined;
-    };
-
+    const locked = (domain: string) => domainLocked(target, domain);
     /** hsload -a --link of every day; with `killAfter`, SIGKILL that many ms after it starts writing. */
-    const watched = (domain: string, killAfter?: number) =>
-      new Promise<{ writingMs: number; killed: boolean }>((resolve, reject) => {
-        const child: ChildProcess = spawn(process.execPath, [toolPath("hsload"), ...target.args, "-a", "--link", ...NCEP3, domain], { env: target.env, stdio: "ignore" });
-        let lockedAt: number | undefined;
-        let exited = false;
-        child.once("exit", (code, signal) => {
-          exited = true;
-          if (killAfter === undefined && code !== 0) reject(new Error(`hsload exited with ${code ?? signal}`));
-          resolve({ writingMs: lockedAt === undefined ? 0 : performance.now() - lockedAt, killed: signal === "SIGKILL" });
-        });
-        void (async () => {
-          while (!exited && lockedAt === undefined) {
-            if (await locked(domain)) lockedAt = performance.now();
-            else await new Promise((r) => setTimeout(r, 5));
-          }
-          if (killAfter !== undefined && !exited) setTimeout(() => child.kill("SIGKILL"), killAfter);
-        })();
-      });
+    const watched = (domain: string, killAfter?: number) => watchedLoad(target, ["-a", "--link", ...NCEP3, domain], killAfter);
 
     beforeAll(async () => {
       // Day 1 by a plain --link load, so the runs also find it and concatenate its linked fields.
