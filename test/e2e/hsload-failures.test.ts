@@ -11,7 +11,7 @@ import type { HsdsClient } from "../../src/client/hsds-client.js";
 import { HsdsClient as Client } from "../../src/client/hsds-client.js";
 import { HttpTransport } from "../../src/client/http-transport.js";
 import { CORPUS } from "../helpers/paths.js";
-import { isolatedEnv, passwordFile, runTool, toolPath } from "../helpers/cli.js";
+import { canRunAsNobody, isolatedEnv, isolatedEnvOf, NOBODY, passwordFile, runTool, toolPath } from "../helpers/cli.js";
 import { localClient } from "../loader/helpers/local-client.js";
 import { verifyCopy } from "../loader/helpers/verify-copy.js";
 
@@ -73,18 +73,31 @@ describe("bad input: one line naming the file, exit 1, no domain", () => {
     await expectRefused(file, /truncated/);
   });
 
-  it("an unreadable file (skipped as root, who can read anything)", async (ctx) => {
-    const file = join(scratch, "unreadable.h5");
+  it("an unreadable file (as root, who reads anything, the tool runs as nobody)", async (ctx) => {
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot && !canRunAsNobody()) ctx.skip();
+    // A directory anyone may enter, so that only the file's own mode denies it.
+    const dir = join(scratch, "open-dir");
+    mkdirSync(dir, { recursive: true });
+    chmodSync(scratch, 0o755);
+    chmodSync(dir, 0o755);
+    const file = join(dir, "unreadable.h5");
     writeFileSync(file, readFileSync(TALL));
     chmodSync(file, 0o000);
-    let readable = true;
+    if (!asRoot) return expectRefused(file, /permission denied/);
+    const nobodyEnv = isolatedEnvOf(NOBODY, { HS_ENDPOINT: "local", HS_USERNAME: "tester" });
+    const result = await runTool("hsload", [file, "/home/tester/bad.h5"], { env: nobodyEnv, user: NOBODY });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(new RegExp(`^${file}: .*permission denied\\n$`));
+    const store = join(nobodyEnv.XDG_DATA_HOME!, "hsds-tools");
+    if (!existsSync(store)) return;
+    const { client: theirs } = await localClient(store);
     try {
-      readFileSync(file);
-    } catch {
-      readable = false;
+      expect(await domainNames(theirs, "/home/tester/")).toEqual([]);
+    } finally {
+      await theirs.close();
     }
-    if (readable) ctx.skip();
-    await expectRefused(file, /permission denied/);
   });
 
   it("a file with what HSDS cannot hold, without --ignore: names it, writes nothing", async () => {
