@@ -2,6 +2,7 @@
 // cut into the target's chunks, each non-fill chunk written with one binary PUT. Requests in flight are
 // bounded by `parallel`, bytes held in memory by a budget, whatever the size of the file.
 import type { DomainHandle } from "../client/hsds-client.js";
+import { isAllZero } from "../model/bytes.js";
 import { itemSize, VARIABLE } from "../model/datatype.js";
 import { type Box, boxElements, boxSelect, copyOverlap } from "../hdf5/source/box.js";
 import type { BlockData } from "../hdf5/source/hdf5-source.js";
@@ -197,19 +198,10 @@ function cut(bytes: Uint8Array, block: Box, shape: readonly number[], targetChun
  * written, as HSDS itself does not. Variable-length elements count as fill when all are empty.
  */
 function isFill(bytes: Uint8Array, fill: Uint8Array | undefined, size: number | typeof VARIABLE, count: number): boolean {
-  if (size === VARIABLE) return bytes.length === 4 * count && isZero(bytes);
-  if (!fill) return isZero(bytes);
+  if (size === VARIABLE) return bytes.length === 4 * count && isAllZero(bytes);
+  if (!fill) return isAllZero(bytes);
   for (let at = 0; at < bytes.length; at += size) {
     for (let b = 0; b < size; b++) if (bytes[at + b] !== fill[b]) return false;
   }
-  return true;
-}
-
-function isZero(bytes: Uint8Array): boolean {
-  // Four bytes at a time where the view allows it.
-  const words = bytes.byteOffset % 4 === 0 ? Math.floor(bytes.length / 4) : 0;
-  const view = new Uint32Array(bytes.buffer, bytes.byteOffset, words);
-  for (let i = 0; i < words; i++) if (view[i] !== 0) return false;
-  for (let i = words * 4; i < bytes.length; i++) if (bytes[i] !== 0) return false;
   return true;
 }
