@@ -26,7 +26,7 @@ import { forEachLimited } from "./concurrency.js";
 import { settleChunkTables } from "./link-run.js";
 import { readLinkSource } from "./link-source.js";
 import type { LinkOptions } from "./link-uri.js";
-import { TargetError } from "./load.js";
+import { targetCreationError, TargetError } from "./load.js";
 import { plan, PlanError, type PlanOptions } from "./plan.js";
 import type { LoadProgress } from "./run.js";
 
@@ -341,9 +341,7 @@ async function createDomain(domain: DomainHandle, plan: AggregatePlan): Promise<
     return true;
   } catch (err) {
     if (err instanceof HsdsError && err.status === 409) return false;
-    if (err instanceof HsdsError && err.status === 404) throw new TargetError(`folder not found for ${domain.path}`);
-    if (err instanceof HsdsError && err.status === 403) throw new TargetError(`no permission to create ${domain.path}`);
-    throw err;
+    throw targetCreationError(err, domain.path) ?? err;
   }
 }
 

@@ -87,11 +87,17 @@ async function createTemporary(temporary: DomainHandle, target: string, draft: L
   try {
     return await temporary.create({ rootCreationProperties: draft.rootCreationProperties });
   } catch (err) {
-    // The failure is the target's (its folder is missing or not writable): say so in its terms.
-    if (err instanceof HsdsError && err.status === 404) throw new TargetError(`folder not found for ${target}`);
-    if (err instanceof HsdsError && err.status === 403) throw new TargetError(`no permission to create ${target}`);
-    throw err;
+    throw targetCreationError(err, target) ?? err;
   }
+}
+
+/** A failure to create a domain that is the target's (its folder is missing or not writable), said in its terms. */
+export function targetCreationError(err: unknown, target: string): TargetError | undefined {
+  if (!(err instanceof HsdsError)) return undefined;
+  const folder = target.slice(0, target.lastIndexOf("/") + 1);
+  if (err.status === 404) return new TargetError(`folder ${folder} not found for ${target} (hstouch ${folder} creates it)`);
+  if (err.status === 403) return new TargetError(`no permission to create ${target} in ${folder}`);
+  return undefined;
 }
 
 async function moveInto(client: HsdsClient, temporary: DomainHandle, target: string, replace: boolean): Promise<void> {

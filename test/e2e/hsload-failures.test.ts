@@ -100,6 +100,16 @@ describe("bad input: one line naming the file, exit 1, no domain", () => {
     }
   });
 
+  it("a target whose folder does not exist: names the folder and how to make it, with or without -a", async () => {
+    const target = "/home/tester/missing/x.h5";
+    for (const args of [[TALL, target], ["-a", TALL, target]]) {
+      const result = await runTool("hsload", args, { env });
+      expect(result.code, args.join(" ")).toBe(1);
+      expect(result.stderr, args.join(" ")).toBe(`folder /home/tester/missing/ not found for ${target} (hstouch /home/tester/missing/ creates it)\n`);
+    }
+    expect(await domainNames(client, "/home/tester/")).toEqual(["/home/tester/first.h5"]);
+  });
+
   it("a file with what HSDS cannot hold, without --ignore: names it, writes nothing", async () => {
     const file = join(H5, "regionref_attr.h5");
     const result = await runTool("hsload", [file, "/home/tester/bad.h5"], { env });
