@@ -117,6 +117,20 @@ export function watchedLoad(target: Target, args: string[], killAfter?: number):
   });
 }
 
+/**
+ * Runs hsload with `args` `times` times in a row, each SIGKILLed at a random point of the `writingMs` a run writes
+ * for; says when, for assertion messages.
+ */
+export async function killedAtRandom(target: Target, args: string[], writingMs: number, times: number): Promise<string> {
+  const kills: string[] = [];
+  for (let k = 0; k < times; k++) {
+    const ms = Math.round(Math.random() * writingMs);
+    const { killed } = await watchedLoad(target, args, ms);
+    kills.push(`${ms} ms${killed ? "" : " (finished first)"}`);
+  }
+  return `killed ${kills.join(", then ")} into writing (the reference run wrote for ${Math.round(writingMs)} ms)`;
+}
+
 /** The source records of a domain's ledger. */
 export async function ledgerRecords(target: Target, domain: string): Promise<SourceRecord[]> {
   const handle = (await target.client()).domain(domain);

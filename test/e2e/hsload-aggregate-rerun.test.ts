@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toolPath } from "../helpers/cli.js";
-import { CONCAT, domainDifferences, domainLocked, HOME, IMERG, ledgerRecords, localTarget, makeFile, type Target, TARGETS, tool, watchedLoad } from "./hsload-aggregate-helpers.js";
+import { CONCAT, domainDifferences, domainLocked, HOME, killedAtRandom, IMERG, ledgerRecords, localTarget, makeFile, type Target, TARGETS, tool, watchedLoad } from "./hsload-aggregate-helpers.js";
 import { LOCK_ATTRIBUTE } from "../../src/loader/internal-attributes.js";
 import { DomainLock } from "../../src/loader/lock.js";
 
@@ -236,7 +236,6 @@ describe("a run killed at a random point, then run again, ends as a run never ki
   const reference = `${HOME}/uninterrupted.h5`;
 
   const locked = (domain: string) => domainLocked(target, domain);
-  const watched = (domain: string, killAfter?: number) => watchedLoad(target, ["-a", ...files, domain], killAfter);
 
   beforeAll(async () => {
     target = await localTarget();
@@ -244,7 +243,7 @@ describe("a run killed at a random point, then run again, ends as a run never ki
     // The first day loaded by plain hsload, so the run under test also recognises it and re-creates (concatenates)
     // the dataset.
     expect((await tool(target, "hsload", [files[0]!, reference])).code).toBe(0);
-    writing = (await watched(reference)).writingMs;
+    writing = (await watchedLoad(target, ["-a", ...files, reference])).writingMs;
     expect(writing).toBeGreaterThan(0);
   }, 180_000);
   afterAll(() => target.stop());
@@ -253,13 +252,7 @@ describe("a run killed at a random point, then run again, ends as a run never ki
     const domain = `${HOME}/killed-${attempt}.h5`;
     expect((await tool(target, "hsload", [files[0]!, domain])).code).toBe(0);
     // Killed once or twice at random points while writing (the second time in the resumed run), then left to finish.
-    const kills: string[] = [];
-    for (let k = 0; k < (attempt % 2) + 1; k++) {
-      const ms = Math.round(Math.random() * writing);
-      const { killed } = await watched(domain, ms);
-      kills.push(`${ms} ms${killed ? "" : " (finished first)"}`);
-    }
-    const why = `killed ${kills.join(", then ")} into writing (the reference run wrote for ${Math.round(writing)} ms)`;
+    const why = await killedAtRandom(target, ["-a", ...files, domain], writing, (attempt % 2) + 1);
     const finish = await tool(target, "hsload", ["-a", ...files, domain]);
     expect(finish.code, `${why}: ${finish.stderr}`).toBe(0);
     const client = await target.client();

@@ -16,7 +16,7 @@ import { Ledger } from "../../src/loader/ledger.js";
 import { withH5File } from "../hdf5/helpers/h5wasm-datasets.js";
 import { h5diff } from "../helpers/hdf5-tools.js";
 import { GOLDEN } from "../helpers/paths.js";
-import { domainDifferences, domainLocked, golden, HOME, IMERG, ledgerRecords, NCEP3, type Target, TARGETS, tool, watchedLoad } from "./hsload-aggregate-helpers.js";
+import { domainDifferences, domainLocked, golden, killedAtRandom, HOME, IMERG, ledgerRecords, NCEP3, type Target, TARGETS, tool, watchedLoad } from "./hsload-aggregate-helpers.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "hsload-link-aggregate-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -259,26 +259,18 @@ describe.each(TARGETS)("hsload -a --link into %s", (_name, makeTarget) => {
     let writing = 0;
 
     const locked = (domain: string) => domainLocked(target, domain);
-    /** hsload -a --link of every day; with `killAfter`, SIGKILL that many ms after it starts writing. */
-    const watched = (domain: string, killAfter?: number) => watchedLoad(target, ["-a", "--link", ...NCEP3, domain], killAfter);
 
     beforeAll(async () => {
       // Day 1 by a plain --link load, so the runs also find it and concatenate its linked fields.
       await hsload("--link", NCEP3[0]!, reference);
-      writing = (await watched(reference)).writingMs;
+      writing = (await watchedLoad(target, ["-a", "--link", ...NCEP3, reference])).writingMs;
       expect(writing).toBeGreaterThan(0);
     }, 120_000);
 
     it.each([1, 2, 3])("kill %i", async (attempt) => {
       const domain = `${HOME}/ncep3-link-killed-${attempt}.h5`;
       await hsload("--link", NCEP3[0]!, domain);
-      const kills: string[] = [];
-      for (let k = 0; k < (attempt % 2) + 1; k++) {
-        const ms = Math.round(Math.random() * writing);
-        const { killed } = await watched(domain, ms);
-        kills.push(`${ms} ms${killed ? "" : " (finished first)"}`);
-      }
-      const why = `killed ${kills.join(", then ")} into writing (the reference run wrote for ${Math.round(writing)} ms)`;
+      const why = await killedAtRandom(target, ["-a", "--link", ...NCEP3, domain], writing, (attempt % 2) + 1);
       const finish = await tool(target, "hsload", ["-a", "--link", ...NCEP3, domain]);
       expect(finish.code, `${why}: ${finish.stderr}`).toBe(0);
       const [ours, theirs] = [await handle(domain), await handle(reference)];
