@@ -33,16 +33,6 @@ export function elementText(
   return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}...` : text;
 }
 
-/** The coordinates of element `index` of a C-order array of extent `count`. */
-export function unravel(index: number, count: readonly number[]): number[] {
-  const at = new Array<number>(count.length);
-  for (let d = count.length - 1; d >= 0; d--) {
-    at[d] = index % count[d]!;
-    index = Math.floor(index / count[d]!);
-  }
-  return at;
-}
-
 function elementBytes(bytes: Uint8Array, t: HsdsType, count: number, index: number): Uint8Array | undefined {
   const size = itemSize(t);
   if (size !== VARIABLE) return (index + 1) * size <= bytes.length ? bytes.subarray(index * size, (index + 1) * size) : undefined;

@@ -6,10 +6,11 @@ import type { AttributeSnapshot } from "../export/domain-snapshot.js";
 import { isMapped, type ObjectKey, type SourceAttribute, type SourceType } from "../hdf5/source/source-tree.js";
 import { type ReferenceResolver, rewriteReferences } from "../loader/reference-rewrite.js";
 import { type HsdsType, normalizeType, product, TypeJsonError } from "../model/datatype.js";
+import { unravel } from "../model/shape.js";
 import { decodeBase64, encodeValues, ValueError } from "../model/values.js";
 import { attributePath, type Difference } from "./difference.js";
 import { elementComparer } from "./element-compare.js";
-import { elementText, unravel } from "./element-text.js";
+import { elementText } from "./element-text.js";
 import type { ObjectPair } from "./pairing.js";
 import { typeText } from "./type-text.js";
 

@@ -12,9 +12,10 @@ import { type ReferenceResolver, rewriteReferences } from "../loader/reference-r
 import type { BlockSource } from "../loader/value-copy.js";
 import { blockShape } from "../export/blocks.js";
 import { type HsdsType, itemSize, VARIABLE } from "../model/datatype.js";
+import { unravel } from "../model/shape.js";
 import type { Difference } from "./difference.js";
 import { type ElementComparer, elementComparer } from "./element-compare.js";
-import { elementText, unravel } from "./element-text.js";
+import { elementText } from "./element-text.js";
 
 /** How values are read from the domain (DomainHandle). */
 export interface DomainValueReader {

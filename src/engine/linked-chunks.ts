@@ -6,6 +6,7 @@ import { hsdsFilterToHdf5, type HsdsFilter } from "../codecs/filters.js";
 import { BITSHUFFLE_HDF5_COMPRESSION } from "../codecs/bitshuffle.js";
 import { product } from "../model/datatype.js";
 import { chunksOfSelection, copyBetween, selectAll, type Selection } from "../model/selection.js";
+import { unravel } from "../model/shape.js";
 import { decodeElements } from "../model/values.js";
 import type { ByteSource } from "../hdf5/byte-source.js";
 import { DatasetChunks, type ChunkData } from "./chunk-io.js";
@@ -126,12 +127,7 @@ export class LinkedChunks implements ChunkSource {
     rows.forEach((row, n) => {
       const [offset, size, rowUri] = row as [number | bigint, number, string | undefined];
       if (Number(size) <= 0) return;
-      const at = new Array<number>(extents.length);
-      let rest = n;
-      for (let d = extents.length - 1; d >= 0; d--) {
-        at[d] = rest % extents[d]!;
-        rest = Math.floor(rest / extents[d]!);
-      }
+      const at = unravel(n, extents);
       const pieceUri = layoutUri ?? rowUri;
       if (!pieceUri) throw new HttpError(500, `chunk table of dataset ${this.view.id} names no file for chunk ${at.join(",")}`);
       pieces.push({ at, uri: pieceUri, offset: Number(offset), size: Number(size) });

@@ -7,8 +7,9 @@ import { hdf5FilterToHsds, type HsdsFilter, linkedPipelineProblem } from "../cod
 import { isMapped, type ObjectKey, type SourceDataset } from "../hdf5/source/source-tree.js";
 import type { DatasetStorageInfo } from "../hdf5/storage-info.js";
 import { isVariableLength, itemSize } from "../model/datatype.js";
+import { unravel } from "../model/shape.js";
 import type { PlannedDataset, PlanNote } from "./load-plan.js";
-import { chunkRefsOf, singleSourceTable, unravel } from "./link-table.js";
+import { chunkRefsOf, singleSourceTable } from "./link-table.js";
 
 /** What plan() needs to link a file's datasets. */
 export interface LinkSource {

@@ -6,6 +6,7 @@ import type { LayoutJson } from "../client/hsds-types.js";
 import type { DatasetStorageInfo } from "../hdf5/storage-info.js";
 import type { HsdsType } from "../model/datatype.js";
 import { contiguousChunkDims, DEFAULT_CHUNK_LIMITS } from "../model/layout.js";
+import { unravel } from "../model/shape.js";
 import { encodeElements } from "../model/values.js";
 
 /** Where one HDF5 chunk's stored bytes are in its file; size 0 = the chunk was never written. */
@@ -260,14 +261,4 @@ export function storedElementOfBlock(block: TableBlock, layoutDims: readonly num
   const at = block.refs.findIndex((r) => r.size > 0);
   if (at < 0) return undefined;
   return unravel(at, block.count).map((i, d) => (block.start[d]! + i) * layoutDims[d]!);
-}
-
-/** The C-order index `at` of an array of `shape` as coordinates. */
-export function unravel(at: number, shape: readonly number[]): number[] {
-  const index = shape.map(() => 0);
-  for (let d = shape.length - 1, rest = at; d >= 0; d--) {
-    index[d] = rest % shape[d]!;
-    rest = Math.floor(rest / shape[d]!);
-  }
-  return index;
 }

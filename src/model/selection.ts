@@ -5,6 +5,7 @@
 // move with one TypedArray.set.
 
 import { product } from "./datatype.js";
+import { stridesOf } from "./shape.js";
 
 /** One dimension of a selection: a half-open strided range, or a coordinate list. */
 export type DimSelection =
@@ -304,16 +305,6 @@ interface PointGroup {
   chunks: number[];
   chunkOffsets: number[];
   outOffsets: number[];
-}
-
-function stridesOf(shape: readonly number[]): number[] {
-  const strides = new Array<number>(shape.length);
-  let stride = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    strides[d] = stride;
-    stride *= shape[d]!;
-  }
-  return strides;
 }
 
 /**

@@ -5,6 +5,7 @@ import { normalizeFilters } from "../../codecs/filters.js";
 import { isVariableLength, itemSize, normalizeType, TypeJsonError, type HsdsType } from "../../model/datatype.js";
 import { chunkLayoutFor, contiguousChunkDims, LayoutError } from "../../model/layout.js";
 import { selectionToString, type Selection } from "../../model/selection.js";
+import { unravel } from "../../model/shape.js";
 import { fillValueBytes, ValueError, type FillValueProperties } from "../../model/values.js";
 import { DatasetChunks } from "../chunk-io.js";
 import type { OpenDomain, RequestContext } from "../context.js";
@@ -234,11 +235,7 @@ async function dropOutside(chunks: DatasetChunks, before: number[], shape: Shape
   const index = grid.map(() => 0);
   const total = grid.reduce((a, b) => a * b, 1);
   for (let n = 0; n < total; n++) {
-    let rest = n;
-    for (let d = grid.length - 1; d >= 0; d--) {
-      index[d] = rest % grid[d]!;
-      rest = Math.floor(rest / grid[d]!);
-    }
+    unravel(n, grid, index);
     const starts = index.map((c, d) => c * chunkDims[d]!);
     if (starts.some((s, d) => s >= after[d]!)) {
       await chunks.write(index, chunks.filled());
@@ -253,11 +250,7 @@ function clearBeyond(data: Uint8Array | Uint8Array[], chunks: DatasetChunks, sta
   const fill = chunks.filled();
   const coord = chunkDims.map(() => 0);
   for (let e = 0; e < chunkElements; e++) {
-    let rest = e;
-    for (let d = chunkDims.length - 1; d >= 0; d--) {
-      coord[d] = rest % chunkDims[d]!;
-      rest = Math.floor(rest / chunkDims[d]!);
-    }
+    unravel(e, chunkDims, coord);
     if (!coord.some((c, d) => starts[d]! + c >= after[d]!)) continue;
     if (Array.isArray(data)) data[e] = (fill as Uint8Array[])[e]!;
     else data.set((fill as Uint8Array).subarray(e * itemSize!, (e + 1) * itemSize!), e * itemSize!);

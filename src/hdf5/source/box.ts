@@ -1,6 +1,7 @@
 // Boxes (n-d hyperslabs with step 1) and copying elements between buffers laid out as different boxes of
 // one dataspace: source chunks into a block, a block into the target chunks it covers. Written by hand:
 // a row-run copy over C-order buffers, with trailing dimensions merged while both boxes span them whole.
+import { stridesOf } from "../../model/shape.js";
 
 export interface Box {
   start: number[];
@@ -50,8 +51,8 @@ export function copyOverlap(src: Uint8Array, srcBox: Box, dst: Uint8Array, dstBo
     inner--;
     run *= overlap.count[inner]!;
   }
-  const srcStrides = strides(srcBox.count);
-  const dstStrides = strides(dstBox.count);
+  const srcStrides = stridesOf(srcBox.count);
+  const dstStrides = stridesOf(dstBox.count);
   const runBytes = run * itemSize;
   const index = new Array<number>(inner).fill(0);
   for (;;) {
@@ -67,16 +68,6 @@ export function copyOverlap(src: Uint8Array, srcBox: Box, dst: Uint8Array, dstBo
     while (d >= 0 && ++index[d]! === overlap.count[d]!) index[d--] = 0;
     if (d < 0) return;
   }
-}
-
-function strides(count: readonly number[]): number[] {
-  const out = new Array<number>(count.length);
-  let stride = 1;
-  for (let d = count.length - 1; d >= 0; d--) {
-    out[d] = stride;
-    stride *= count[d]!;
-  }
-  return out;
 }
 
 /** Index tuples of the grid cells (of extent `cell`) that `box` touches, in C order. */
