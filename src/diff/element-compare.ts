@@ -2,7 +2,7 @@
 // compare bit for bit with any NaN equal to any NaN (a NaN's payload is not data). Fixed-size types are compared
 // packed (§3.1), variable-length ones element by element in their §3.5 form. Written by hand: the NaN rule needs
 // the type's float positions, which no library knows.
-import { byteOrderOf, fieldLayout, fixedItemSize, type HsdsType, itemSize, numberBits, product, VARIABLE } from "../model/datatype.js";
+import { byteOrderOf, fieldLayout, fixedItemSize, type HsdsType, itemSize, numberBits, product, someTypeIn, VARIABLE } from "../model/datatype.js";
 import type { JsonValue } from "../model/json.js";
 import { decodeElements, splitElements } from "../model/values.js";
 
@@ -125,15 +125,5 @@ function otherRanges(floats: readonly FloatPart[], size: number): [number, numbe
 }
 
 function hasFloat(t: HsdsType): boolean {
-  switch (t.class) {
-    case "H5T_FLOAT":
-      return true;
-    case "H5T_COMPOUND":
-      return t.fields.some((f) => hasFloat(f.type));
-    case "H5T_ARRAY":
-    case "H5T_VLEN":
-      return hasFloat(t.base);
-    default:
-      return false;
-  }
+  return someTypeIn(t, (member) => member.class === "H5T_FLOAT");
 }

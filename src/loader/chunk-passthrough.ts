@@ -9,7 +9,7 @@ import type { HsdsFilter } from "../codecs/filters.js";
 import { type ByteSource, LocalFileSource } from "../hdf5/byte-source.js";
 import type { ObjectKey } from "../hdf5/source/source-tree.js";
 import { type DatasetStorageInfo, Hdf5StorageReader } from "../hdf5/storage-info.js";
-import { type HsdsType, itemSize } from "../model/datatype.js";
+import { type HsdsType, itemSize, someTypeIn, VARIABLE } from "../model/datatype.js";
 import { forEachLimited, type Semaphore } from "./concurrency.js";
 import type { PlannedDataset } from "./load-plan.js";
 
@@ -64,21 +64,12 @@ function compressedWithDeflate(dataset: PlannedDataset): boolean {
   return filters.at(-1) === HSDS_FILTERS[DEFLATE];
 }
 
-/** Types whose HDF5 file bytes are HSDS's bytes (compounds may be padded or reordered in a file; HSDS packs them). */
+/**
+ * Types whose HDF5 file bytes are HSDS's bytes: not compounds (a file may pad or reorder them; HSDS packs them),
+ * references (rewritten) or anything variable-length.
+ */
 function sameBytesInBoth(t: HsdsType): boolean {
-  switch (t.class) {
-    case "H5T_INTEGER":
-    case "H5T_FLOAT":
-    case "H5T_ENUM":
-    case "H5T_OPAQUE":
-      return true;
-    case "H5T_STRING":
-      return t.length !== "H5T_VARIABLE";
-    case "H5T_ARRAY":
-      return sameBytesInBoth(t.base);
-    default:
-      return false;
-  }
+  return !someTypeIn(t, (m) => m.class === "H5T_COMPOUND" || m.class === "H5T_REFERENCE" || m.class === "H5T_VLEN" || (m.class === "H5T_STRING" && m.length === VARIABLE));
 }
 
 /**

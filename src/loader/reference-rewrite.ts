@@ -1,23 +1,13 @@
 // Object references inside HSDS binary values (§3.1 packed or §3.5 serialised) are 48-byte strings. The source
 // writes placeholders naming source objects; before a value is written they become "<collection>/<id>" of the
 // copied objects. Rewritten in place: a reference keeps its 48 bytes, so nothing moves.
-import { fieldLayout, type HsdsType, itemSize, REFERENCE_SIZE, VARIABLE } from "../model/datatype.js";
+import { fieldLayout, type HsdsType, itemSize, REFERENCE_SIZE, someTypeIn, VARIABLE } from "../model/datatype.js";
 
 /** The text a reference becomes: "datasets/d-…", or "" for a null reference. */
 export type ReferenceResolver = (placeholder: string) => string;
 
 export function containsReferences(t: HsdsType): boolean {
-  switch (t.class) {
-    case "H5T_REFERENCE":
-      return true;
-    case "H5T_COMPOUND":
-      return t.fields.some((f) => containsReferences(f.type));
-    case "H5T_ARRAY":
-    case "H5T_VLEN":
-      return containsReferences(t.base);
-    default:
-      return false;
-  }
+  return someTypeIn(t, (member) => member.class === "H5T_REFERENCE");
 }
 
 const decoder = new TextDecoder();

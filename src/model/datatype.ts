@@ -253,6 +253,20 @@ export function itemSize(t: HsdsType): number | Variable {
   }
 }
 
+/** Whether `t` or any type it is made of (compound fields, array and vlen bases) passes `test`. */
+export function someTypeIn(t: HsdsType, test: (member: HsdsType) => boolean): boolean {
+  if (test(t)) return true;
+  switch (t.class) {
+    case "H5T_COMPOUND":
+      return t.fields.some((f) => someTypeIn(f.type, test));
+    case "H5T_ARRAY":
+    case "H5T_VLEN":
+      return someTypeIn(t.base, test);
+    default:
+      return false;
+  }
+}
+
 export function isVariableLength(t: HsdsType): boolean {
   return itemSize(t) === VARIABLE;
 }

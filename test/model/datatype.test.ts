@@ -11,6 +11,7 @@ import {
   normalizeType,
   numpyDtypeString,
   product,
+  someTypeIn,
   swapByteOrder,
 } from "../../src/model/datatype.js";
 import { CORPUS, GOLDEN } from "../helpers/paths.js";
@@ -140,6 +141,24 @@ describe("item sizes", () => {
     if (weather.class !== "H5T_COMPOUND") throw new Error("expected compound");
     expect(fieldLayout(weather).map((f) => f.offset)).toEqual([0, 8, 14, 22, 30]);
     expect(itemSize(weather)).toBe(36);
+  });
+});
+
+describe("someTypeIn", () => {
+  it("tests the type and every type it is made of, at any depth", () => {
+    const isReference = (t: HsdsType) => t.class === "H5T_REFERENCE";
+    // Built as a literal: it need not be a type HSDS accepts, only a deep one.
+    const nested: HsdsType = {
+      class: "H5T_COMPOUND",
+      fields: [
+        { name: "a", type: { class: "H5T_INTEGER", base: "H5T_STD_I32LE" } },
+        { name: "b", type: { class: "H5T_ARRAY", dims: [2], base: { class: "H5T_VLEN", base: { class: "H5T_REFERENCE", base: "H5T_STD_REF_OBJ" } } } },
+      ],
+    };
+    expect(someTypeIn(nested, isReference)).toBe(true);
+    expect(someTypeIn(nested, (t) => t.class === "H5T_COMPOUND")).toBe(true);
+    expect(someTypeIn(normalizeType("H5T_STD_I32LE"), isReference)).toBe(false);
+    expect(someTypeIn(normalizeType({ class: "H5T_ARRAY", dims: [3], base: "H5T_IEEE_F32LE" }), (t) => t.class === "H5T_FLOAT")).toBe(true);
   });
 });
 
