@@ -11,32 +11,17 @@ import { loadFile, type LoadOutcome } from "../loader/load.js";
 import { formatBytes, noteLines, outcomeJson, summaryLine } from "../loader/load-report.js";
 import type { LoadProgress } from "../loader/run.js";
 import type { LinkOptions } from "../loader/link-uri.js";
-import { aggregateLoad, aggregateRequest } from "./hsload-aggregate.js";
+import { type AggregateCliOptions, aggregateLoad, aggregateRequest } from "./hsload-aggregate.js";
 import { addCommonOptions, type CommonOptions, configFromOptions } from "./common-options.js";
 import { createLogger } from "./log.js";
 import { CliError, EXIT_USAGE, oneLine } from "./run.js";
 
-interface HsloadOptions extends CommonOptions {
-  /** false with -n/--no-clobber. */
-  clobber: boolean;
-  nodata?: boolean;
+/** The options -a shares with a copy load, and its own, are AggregateCliOptions (hsload-aggregate.ts). */
+interface HsloadOptions extends CommonOptions, AggregateCliOptions {
   z?: number;
   compression?: string;
-  ignoreFilters?: boolean;
   retries: number;
-  parallel: number;
-  json?: boolean;
-  force?: boolean;
-  ignore?: boolean;
-  link?: boolean;
   linkpath?: string;
-  /** -a and its options (hsload-aggregate.ts). */
-  append?: boolean;
-  extend?: string;
-  extendOffset?: number;
-  sort?: string;
-  dryRun?: boolean;
-  wait?: number;
 }
 
 /** gzip's level when only --compression gzip is given (h5py's default); HSDS's for the others. */

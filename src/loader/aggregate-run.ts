@@ -23,33 +23,18 @@ import { checkLinkedElementReadable, chunkTableOf, unlinkChunkTable, withChunkTa
 import { sharedTableLayout, storedElementOfBlock } from "./link-table.js";
 import type { PlannedDataset, PlannedType } from "./load-plan.js";
 import type { ReferenceResolver } from "./reference-rewrite.js";
-import { type LoadProgress, referenceResolver } from "./run.js";
+import { type LoadProgress, referenceResolver, type RunOptions, type RunSummary } from "./run.js";
 import { copyValues, type Placement } from "./value-copy.js";
 
-export interface AggregateRunOptions {
-  parallel: number;
-  /** Bytes of values held in memory at once, over all sources; default 64 MiB. */
-  memoryBudget?: number;
-  maxBlockBytes?: number;
-  signal?: AbortSignal;
-  onProgress?: (progress: LoadProgress) => void;
+export interface AggregateRunOptions extends Omit<RunOptions, "storedChunks"> {
   /** A source's record turned complete. */
   onComplete?: (source: PlannedSource) => void;
 }
 
-export interface AggregateSummary {
-  groups: number;
-  datasets: number;
-  datatypes: number;
+/** A copy load's summary, plus the datasets re-created with a leading dimension and those resized. */
+export interface AggregateSummary extends RunSummary {
   concatenated: number;
   resized: number;
-  links: number;
-  attributes: number;
-  /** Bytes of the values loaded (logical size). */
-  bytes: number;
-  writes: number;
-  bytesWritten: number;
-  nullReferences: number;
 }
 
 export interface AggregateRunContext {
