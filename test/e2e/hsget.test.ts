@@ -1,15 +1,16 @@
 // The compiled hsget against a copy of the golden store (the local engine, and hsserve over HTTP), its
 // files checked with Debian's hdf5-tools (h5diff, h5dump: HDF5 1.10, no plugins) against the HDF5
 // files the domains were loaded from and against what h5pyd's hsget wrote.
-import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isolatedEnv, runTool } from "../helpers/cli.js";
+import { hdf5Tool } from "../helpers/hdf5-tools.js";
 import { startHsserve, type RunningServer } from "../helpers/hsserve.js";
 import { CORPUS, GOLDEN } from "../helpers/paths.js";
-import { copyGoldenStore, goldenDomain, localClient, sourceFile } from "../export/golden-domains.js";
+import { copyGoldenStore, goldenClient, goldenDomain, sourceFile } from "../export/golden-domains.js";
+import { localClient } from "../loader/helpers/local-client.js";
 
 let store: string;
 let work: string;
@@ -22,12 +23,6 @@ afterAll(() => {
   rmSync(store, { recursive: true, force: true });
   rmSync(work, { recursive: true, force: true });
 });
-
-function hdf5Tool(tool: "h5diff" | "h5dump", args: string[]): { code: number; out: string } {
-  const result = spawnSync(tool, args, { encoding: "utf8" });
-  if (result.error) throw new Error(`${tool} is needed for these tests (Debian: apt-get install hdf5-tools): ${result.error.message}`);
-  return { code: result.status ?? -1, out: result.stdout + result.stderr };
-}
 
 /** hsget a golden domain with the local engine; returns the file and the CLI result. */
 async function hsget(name: string, extra: string[] = [], file = join(work, name)) {
@@ -214,7 +209,7 @@ describe("hsget options and failures", () => {
 
   it("a failure half-way leaves no file and no partial file", async () => {
     const broken = copyGoldenStore();
-    const client = await localClient(broken);
+    const client = await goldenClient(broken);
     const info = await client.domain(goldenDomain("imerg.h5")).getByPath("/Grid/IRprecipitation");
     await client.close();
     const chunk = join(broken, "hsdstest", "db", info.id.slice(2, 19), "d", info.id.slice(20), "0_0_0");
@@ -234,7 +229,7 @@ describe("hsget options and failures", () => {
 
   it("writes references, variable-length strings and fixed strings inside compounds (worker writer)", async () => {
     const root = mkdtempSync(join(tmpdir(), "hsget-cmpd-"));
-    const client = await localClient(root, "alice");
+    const { client } = await localClient(root, "alice");
     const d = client.domain("/home/alice/cmpd.h5");
     const rootId = (await d.create()).root!;
     const g = await d.createGroup({ link: { id: rootId, name: "g" } });

@@ -11,7 +11,8 @@ import type { CreationProperties } from "../../src/client/hsds-types.js";
 import { ExportError, type ExportOptions, exportDomain } from "../../src/export/export-domain.js";
 import { inProcessWriter } from "../../src/export/file-writer.js";
 import { H5FileWriter } from "../../src/export/h5-file-writer.js";
-import { copyGoldenStore, goldenDomain, localClient } from "./golden-domains.js";
+import { localClient } from "../loader/helpers/local-client.js";
+import { copyGoldenStore, goldenClient, goldenDomain } from "./golden-domains.js";
 
 const DOMAIN = "/home/alice/kinds.h5";
 let client: HsdsClient;
@@ -75,7 +76,7 @@ async function makeDomain(c: HsdsClient): Promise<void> {
 
 beforeAll(async () => {
   await h5wasm.ready;
-  client = await localClient(mkdtempSync(join(tmpdir(), "hsget-kinds-")), "alice");
+  ({ client } = await localClient(mkdtempSync(join(tmpdir(), "hsget-kinds-")), "alice"));
   await makeDomain(client);
   out = join(mkdtempSync(join(tmpdir(), "hsget-out-")), "kinds.h5");
   await exportDomain(client.domain(DOMAIN), out, {
@@ -219,7 +220,7 @@ describe("exportDomain (in-process writer)", () => {
 describe("exportDomain failures", () => {
   it("a chunk that cannot be read half-way leaves no file and no partial file, and names the dataset", async () => {
     const root = copyGoldenStore();
-    const golden = await localClient(root);
+    const golden = await goldenClient(root);
     try {
       const imerg = golden.domain(goldenDomain("imerg.h5"));
       const info = await imerg.getByPath("/Grid/precipitationCal");

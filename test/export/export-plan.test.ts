@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { HsdsClient } from "../../src/client/hsds-client.js";
 import { snapshotDomain } from "../../src/export/domain-snapshot.js";
 import { type ExportPlan, planExport } from "../../src/export/export-plan.js";
-import { copyGoldenStore, goldenDomain, localClient, sourceFile } from "./golden-domains.js";
+import { localClient } from "../loader/helpers/local-client.js";
+import { copyGoldenStore, goldenClient, goldenDomain, sourceFile } from "./golden-domains.js";
 
 let client: HsdsClient;
 let store: string;
@@ -18,7 +19,7 @@ const BLOCK_BYTES = 4 << 20;
 beforeAll(async () => {
   await h5wasm.ready;
   store = copyGoldenStore();
-  client = await localClient(store);
+  client = await goldenClient(store);
 });
 afterAll(async () => {
   await client.close();
@@ -121,7 +122,7 @@ describe("planExport on a domain made here", () => {
   let ids: Record<string, string>;
 
   beforeAll(async () => {
-    const own = await localClient(mkdtempSync(join(tmpdir(), "hsget-plan-")), "alice");
+    const { client: own } = await localClient(mkdtempSync(join(tmpdir(), "hsget-plan-")), "alice");
     const d = own.domain("/home/alice/links.h5");
     const root = (await d.create()).root!;
     const g = await d.createGroup({ link: { id: root, name: "a" } });

@@ -1,12 +1,11 @@
 // The golden HSDS store (written by a real HSDS 0.9.4), copied to a temporary directory and opened with
-// the embedded engine, as test_user1, for hsget's tests. Never written in place.
+// the embedded engine, as test_user1, for hsget's and hsload -a's tests. Never written in place.
 import { cpSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { HsdsClient } from "../../src/client/hsds-client.js";
-import { LocalTransport } from "../../src/client/local-transport.js";
-import { openLocalEngine } from "../../src/engine/local-engine.js";
+import type { HsdsClient } from "../../src/client/hsds-client.js";
 import { CORPUS, GOLDEN } from "../helpers/paths.js";
+import { localClient } from "../loader/helpers/local-client.js";
 
 export const GOLDEN_USER = "test_user1";
 export const goldenDomain = (name: string) => `/home/test_user1/golden/${name}`;
@@ -19,7 +18,7 @@ export function copyGoldenStore(): string {
   return root;
 }
 
-export async function localClient(root: string, user = GOLDEN_USER): Promise<HsdsClient> {
-  const { engine, principal } = await openLocalEngine(root, user);
-  return new HsdsClient(new LocalTransport("local", engine, principal));
+/** A client on a copy of the golden store, as the user its domains belong to. */
+export async function goldenClient(root: string): Promise<HsdsClient> {
+  return (await localClient(root, GOLDEN_USER)).client;
 }
