@@ -5,54 +5,16 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HsdsClient } from "../../src/client/hsds-client.js";
-import { HttpTransport } from "../../src/client/http-transport.js";
 import { isolatedEnv, runTool } from "../helpers/cli.js";
-import { startHsserve, type RunningServer } from "../helpers/hsserve.js";
+import { CLI_ENDPOINTS, type CliEndpoint, hsserveEndpoint } from "../helpers/endpoints.js";
 import { CORPUS, GOLDEN } from "../helpers/paths.js";
 import { copyGoldenStore } from "../export/golden-domains.js";
-import { localClient } from "../loader/helpers/local-client.js";
 
 const H5 = join(CORPUS, "hdf5-json", "h5");
 const TALL = join(H5, "tall.h5");
 
-interface Endpoint {
-  env: Record<string, string>;
-  args: string[];
-  home: string;
-  client(): Promise<HsdsClient>;
-  stop(): Promise<void>;
-}
-
-async function local(): Promise<Endpoint> {
-  const env = isolatedEnv({ HS_ENDPOINT: "local", HS_USERNAME: "tester" });
-  let opened: HsdsClient | undefined;
-  return {
-    env,
-    args: [],
-    home: "/home/tester",
-    // Opened once a CLI has created the directory.
-    client: async () => (opened ??= (await localClient(join(env.XDG_DATA_HOME!, "hsds-tools"))).client),
-    stop: async () => opened?.close(),
-  };
-}
-
-async function hsserve(): Promise<Endpoint> {
-  const server: RunningServer = await startHsserve();
-  const client = new HsdsClient(new HttpTransport({ endpoint: server.url, username: "test_user1", password: "test" }));
-  return {
-    env: isolatedEnv(),
-    args: ["-e", server.url, "-u", "test_user1", "-p", "test"],
-    home: "/home/test_user1",
-    client: async () => client,
-    stop: async () => {
-      await client.close();
-      await server.stop();
-    },
-  };
-}
-
-describe.each([["local", local], ["hsserve", hsserve]] as const)("hsdiff against %s", (_name, open) => {
-  let endpoint: Endpoint;
+describe.each(CLI_ENDPOINTS)("hsdiff against %s", (_name, open) => {
+  let endpoint: CliEndpoint;
   const tool = (name: string, ...args: string[]) => runTool(name, [...endpoint.args, ...args], { env: endpoint.env, timeoutMs: 300_000 });
   const hsdiff = (...args: string[]) => tool("hsdiff", ...args);
 
@@ -198,11 +160,10 @@ describe("hsdiff usage", () => {
 });
 
 describe("hsdiff against the domains HSDS 0.9.4 and h5pyd's hsload made (golden store)", () => {
-  let server: RunningServer;
-  const hsdiff = (file: string, domain: string) =>
-    runTool("hsdiff", ["-e", server.url, "-u", "test_user1", "-p", "test", file, `/home/test_user1/golden/${domain}`], { env: isolatedEnv() });
+  let server: CliEndpoint;
+  const hsdiff = (file: string, domain: string) => runTool("hsdiff", [...server.args, file, `${server.home}/golden/${domain}`], { env: server.env });
   beforeAll(async () => {
-    server = await startHsserve({ root: copyGoldenStore() });
+    server = await hsserveEndpoint({ root: copyGoldenStore() });
   });
   afterAll(() => server.stop());
 

@@ -2,22 +2,17 @@
 // or by hsserve, so results sit beside the domains the real HSDS wrote), seed paths, files made for a test, and
 // a domain-by-domain comparison that names every difference.
 import { type ChildProcess, spawn } from "node:child_process";
-import { cpSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import h5wasm from "h5wasm/node";
-import { HsdsClient } from "../../src/client/hsds-client.js";
-import { HttpTransport } from "../../src/client/http-transport.js";
 import type { DomainHandle } from "../../src/client/hsds-client.js";
 import { normalizeType } from "../../src/model/datatype.js";
-import { isInternalAttribute } from "../../src/loader/internal-attributes.js";
+import { isInternalAttribute, LOCK_ATTRIBUTE } from "../../src/loader/internal-attributes.js";
 import { Ledger } from "../../src/loader/ledger.js";
 import type { SourceRecord } from "../../src/loader/ledger-records.js";
-import { LOCK_ATTRIBUTE } from "../../src/loader/internal-attributes.js";
-import { isolatedEnv, runTool, toolPath, type CliResult } from "../helpers/cli.js";
-import { startHsserve } from "../helpers/hsserve.js";
-import { CORPUS, GOLDEN } from "../helpers/paths.js";
-import { localClient } from "../export/golden-domains.js";
+import { runTool, toolPath, type CliResult } from "../helpers/cli.js";
+import { type CliEndpoint, hsserveEndpoint, localEndpoint } from "../helpers/endpoints.js";
+import { CORPUS } from "../helpers/paths.js";
+import { copyGoldenStore, GOLDEN_USER } from "../export/golden-domains.js";
 
 export const SEEDS = join(CORPUS, "seeds");
 export const seed = (set: string, file: string) => join(SEEDS, set, file);
@@ -28,53 +23,14 @@ export const NCEP3 = ["01", "02", "03", "04", "05"].map((d) => seed("ncep3", `GS
 export const HOME = "/home/test_user1";
 export const golden = (name: string) => `${HOME}/golden/${name}`;
 
-/** Where hsload writes: the CLI's arguments and environment, and a client on the same store. */
-export interface Target {
-  name: string;
-  store: string;
-  env: Record<string, string>;
-  args: string[];
-  client(): Promise<HsdsClient>;
-  stop(): Promise<void>;
-}
-
-export function copyOfGoldenStore(): string {
-  const root = mkdtempSync(join(tmpdir(), "hsload-aggregate-store-"));
-  cpSync(join(GOLDEN, "hsds-store"), root, { recursive: true });
-  return root;
-}
+/** Where hsload writes: a copy of the golden store, served by the local engine or by hsserve. */
+export type Target = CliEndpoint;
 
 /** The local engine on a copy of the golden store (-e file://), as test_user1. */
-export async function localTarget(): Promise<Target> {
-  const store = copyOfGoldenStore();
-  let client: HsdsClient | undefined;
-  return {
-    name: "local",
-    store,
-    env: isolatedEnv({ HS_USERNAME: "test_user1" }),
-    args: ["-e", `file://${store}`],
-    client: async () => (client ??= await localClient(store)),
-    stop: async () => client?.close(),
-  };
-}
+export const localTarget = () => localEndpoint({ store: copyGoldenStore(), user: GOLDEN_USER });
 
 /** hsserve on a copy of the golden store. */
-export async function hsserveTarget(): Promise<Target> {
-  const store = copyOfGoldenStore();
-  const server = await startHsserve({ root: store });
-  const client = new HsdsClient(new HttpTransport({ endpoint: server.url, username: "test_user1", password: "test" }));
-  return {
-    name: "hsserve",
-    store,
-    env: isolatedEnv(),
-    args: ["-e", server.url, "-u", "test_user1", "-p", "test"],
-    client: async () => client,
-    stop: async () => {
-      await client.close();
-      await server.stop();
-    },
-  };
-}
+export const hsserveTarget = () => hsserveEndpoint({ root: copyGoldenStore() });
 
 export const TARGETS = [
   ["local", localTarget],

@@ -7,30 +7,20 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rename
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HsdsClient } from "../../src/client/hsds-client.js";
-import { HttpTransport } from "../../src/client/http-transport.js";
 import { isolatedEnv, runTool } from "../helpers/cli.js";
+import { type CliEndpoint, hsserveEndpoint, localEndpoint } from "../helpers/endpoints.js";
 import { h5diff } from "../helpers/hdf5-tools.js";
-import { type RunningServer, startHsserve } from "../helpers/hsserve.js";
 import { GOLDEN } from "../helpers/paths.js";
 import { goldenLinked, LINK_SEEDS } from "../loader/helpers/link-seeds.js";
-import { localClient } from "../loader/helpers/local-client.js";
 
 const GOLDEN_FILES = ["link_contig.h5", "link_small.h5", "link_big.h5"];
 
-interface Target {
-  name: string;
-  /** The server's root directory (HSDS's root_dir): buckets are directories under it. */
-  root: string;
-  env: Record<string, string>;
-  args: string[];
-  home: string;
+/** An endpoint with the link seeds served as bucket "h5files" under its root, and how hsload names them. */
+interface Target extends CliEndpoint {
   /** Where to run hsload so that `h5files/<seed>` names a seed. */
   cwd: string;
   /** A seed as hsload is given it: a path that puts it under the server's root. */
   seedArgument(file: string): string;
-  client(): Promise<HsdsClient>;
-  stop(): Promise<void>;
 }
 
 function bucketOfSeeds(root: string): void {
@@ -39,43 +29,17 @@ function bucketOfSeeds(root: string): void {
 }
 
 async function localTarget(): Promise<Target> {
-  const env = isolatedEnv({ HS_ENDPOINT: "local", HS_USERNAME: "tester" });
-  const root = join(env.XDG_DATA_HOME!, "hsds-tools");
-  bucketOfSeeds(root);
-  let opened: HsdsClient | undefined;
-  return {
-    name: "local",
-    root,
-    env,
-    args: [],
-    home: "/home/tester",
-    cwd: tmpdir(),
-    // The client knows the local engine's root: an absolute path under it becomes bucket/path.
-    seedArgument: (file) => join(root, "h5files", file),
-    client: async () => (opened ??= (await localClient(root)).client),
-    stop: async () => opened?.close(),
-  };
+  const endpoint = await localEndpoint();
+  bucketOfSeeds(endpoint.store);
+  // The client knows the local engine's root: an absolute path under it becomes bucket/path.
+  return { ...endpoint, cwd: tmpdir(), seedArgument: (file) => join(endpoint.store, "h5files", file) };
 }
 
 async function hsserveTarget(): Promise<Target> {
-  const server = await startHsserve();
-  bucketOfSeeds(server.root);
-  const client = new HsdsClient(new HttpTransport({ endpoint: server.url, username: "test_user1", password: "test" }));
-  return {
-    name: "hsserve",
-    root: server.root,
-    env: isolatedEnv(),
-    args: ["-e", server.url, "-u", "test_user1", "-p", "test"],
-    home: "/home/test_user1",
-    // As the golden loads were made: `cd ROOT_DIR; hsload --link h5files/link_*.h5 D`.
-    cwd: server.root,
-    seedArgument: (file) => join("h5files", file),
-    client: async () => client,
-    stop: async () => {
-      await client.close();
-      await server.stop();
-    },
-  };
+  const endpoint = await hsserveEndpoint();
+  bucketOfSeeds(endpoint.store);
+  // As the golden loads were made: `cd ROOT_DIR; hsload --link h5files/link_*.h5 D`.
+  return { ...endpoint, cwd: endpoint.store, seedArgument: (file) => join("h5files", file) };
 }
 
 
@@ -93,7 +57,7 @@ describe.each([["local", localTarget], ["hsserve", hsserveTarget]] as const)("hs
   const tool = (name: string, ...args: string[]) => runTool(name, [...target.args, ...args], { env: target.env, cwd: target.cwd });
   const domainDb = async (domain: string) => {
     const root = (await (await target.client()).domain(domain).get()).root!;
-    return join(target.root, "hsdstest", "db", root.slice(2, 19));
+    return join(target.store, "hsdstest", "db", root.slice(2, 19));
   };
 
   beforeAll(async () => {
@@ -231,12 +195,11 @@ describe("hsload --link refuses what cannot work", () => {
   });
 
   describe("with an HTTP endpoint, whose root directory the client does not know", () => {
-    let server: RunningServer;
+    let server: CliEndpoint;
     const parent = mkdtempSync(join(tmpdir(), "hsload-link-cwd-"));
-    const hsloadIn = (cwd: string, ...args: string[]) =>
-      runTool("hsload", ["-e", server.url, "-u", "test_user1", "-p", "test", ...args], { env: isolatedEnv(), cwd });
+    const hsloadIn = (cwd: string, ...args: string[]) => runTool("hsload", [...server.args, ...args], { env: server.env, cwd });
     beforeAll(async () => {
-      server = await startHsserve();
+      server = await hsserveEndpoint();
       bucketOfSeeds(parent);
       symlinkSync(small, join(parent, "x.h5"));
       mkdirSync(join(parent, "run"));
@@ -257,7 +220,7 @@ describe("hsload --link refuses what cannot work", () => {
         "the server cannot read the linked file h5files/link_small.h5 (a relative path names a file under the server's root directory: " +
           "run hsload there, or give --linkpath): linked file h5files/link_small.h5 not found",
       );
-      const listed = await runTool("hsls", ["-e", server.url, "-u", "test_user1", "-p", "test", "/home/test_user1/"], { env: isolatedEnv() });
+      const listed = await runTool("hsls", [...server.args, "/home/test_user1/"], { env: server.env });
       expect(listed.stdout).not.toMatch(/elsewhere|hsload-/);
     });
   });

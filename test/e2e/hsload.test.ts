@@ -4,12 +4,9 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HsdsClient } from "../../src/client/hsds-client.js";
-import { HttpTransport } from "../../src/client/http-transport.js";
 import { CORPUS } from "../helpers/paths.js";
-import { isolatedEnv, runTool } from "../helpers/cli.js";
-import { type RunningServer, startHsserve } from "../helpers/hsserve.js";
-import { localClient } from "../loader/helpers/local-client.js";
+import { runTool } from "../helpers/cli.js";
+import { CLI_ENDPOINTS, type CliEndpoint, localEndpoint } from "../helpers/endpoints.js";
 import { verifyCopy } from "../loader/helpers/verify-copy.js";
 
 const H5 = join(CORPUS, "hdf5-json", "h5");
@@ -18,49 +15,8 @@ const LEFT_OUT: Record<string, string[]> = { "regionref_attr.h5": ["/DS1@A1"], "
 const NCEP3 = readdirSync(join(CORPUS, "seeds", "ncep3")).map((f) => join(CORPUS, "seeds", "ncep3", f));
 const LINK_BIG = join(CORPUS, "seeds", "link", "link_big.h5");
 
-interface Target {
-  name: string;
-  /** Environment and arguments that make hsload write to this target. */
-  env: Record<string, string>;
-  args: string[];
-  home: string;
-  client(): Promise<HsdsClient>;
-  stop(): Promise<void>;
-}
-
-async function localTarget(): Promise<Target> {
-  const env = isolatedEnv({ HS_ENDPOINT: "local", HS_USERNAME: "tester" });
-  const dir = join(env.XDG_DATA_HOME!, "hsds-tools");
-  let opened: HsdsClient | undefined;
-  return {
-    name: "local",
-    env,
-    args: [],
-    home: "/home/tester",
-    // The engine is opened once the CLI has written the directory.
-    client: async () => (opened ??= (await localClient(dir)).client),
-    stop: async () => opened?.close(),
-  };
-}
-
-async function hsserveTarget(): Promise<Target> {
-  const server: RunningServer = await startHsserve();
-  const client = new HsdsClient(new HttpTransport({ endpoint: server.url, username: "test_user1", password: "test" }));
-  return {
-    name: "hsserve",
-    env: isolatedEnv(),
-    args: ["-e", server.url, "-u", "test_user1", "-p", "test"],
-    home: "/home/test_user1",
-    client: async () => client,
-    stop: async () => {
-      await client.close();
-      await server.stop();
-    },
-  };
-}
-
-describe.each([["local", localTarget], ["hsserve", hsserveTarget]] as const)("hsload into %s", (_name, makeTarget) => {
-  let target: Target;
+describe.each(CLI_ENDPOINTS)("hsload into %s", (_name, makeTarget) => {
+  let target: CliEndpoint;
   const hsload = (...args: string[]) => runTool("hsload", [...target.args, ...args], { env: target.env, timeoutMs: 300_000 });
 
   beforeAll(async () => {
@@ -114,12 +70,12 @@ describe.each([["local", localTarget], ["hsserve", hsserveTarget]] as const)("hs
 });
 
 describe("hsload options (local)", () => {
-  let target: Target;
+  let target: CliEndpoint;
   const hsload = (...args: string[]) => runTool("hsload", args, { env: target.env });
   const tall = join(H5, "tall.h5");
 
   beforeAll(async () => {
-    target = await localTarget();
+    target = await localEndpoint();
   });
   afterAll(() => target.stop());
 

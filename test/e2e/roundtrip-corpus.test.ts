@@ -9,9 +9,9 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync } from
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isolatedEnv, runTool } from "../helpers/cli.js";
+import { runTool } from "../helpers/cli.js";
+import { CLI_ENDPOINTS, type CliEndpoint } from "../helpers/endpoints.js";
 import { h5diff } from "../helpers/hdf5-tools.js";
-import { startHsserve, type RunningServer } from "../helpers/hsserve.js";
 import { CORPUS } from "../helpers/paths.js";
 
 const H5 = join(CORPUS, "hdf5-json", "h5");
@@ -138,15 +138,6 @@ const NOT_COMPARABLE: Record<string, string[]> = {
   ],
 };
 
-interface Endpoint {
-  name: string;
-  env: Record<string, string>;
-  args: string[];
-  home: string;
-  stop(): Promise<void>;
-}
-
-
 function notComparable(out: string): string[] {
   return [...out.matchAll(/^Not comparable: (.*)$/gm)].map((m) => m[1]!);
 }
@@ -210,20 +201,9 @@ function listingLines(stdout: string): string[] {
     .sort();
 }
 
-const endpoints: (() => Promise<Endpoint>)[] = [
-  async () => {
-    const env = isolatedEnv({ HS_ENDPOINT: "local", HS_USERNAME: "tester" });
-    return { name: "local", env, args: [], home: "/home/tester", stop: async () => {} };
-  },
-  async () => {
-    const server: RunningServer = await startHsserve();
-    return { name: "hsserve", env: isolatedEnv(), args: ["-e", server.url, "-u", "test_user1", "-p", "test"], home: "/home/test_user1", stop: () => server.stop() };
-  },
-];
-
-for (const [index, open] of endpoints.entries()) {
-  describe.concurrent(`corpus round trip ${index === 0 ? "into local" : "into hsserve"}`, () => {
-    let endpoint: Endpoint;
+for (const [name, open] of CLI_ENDPOINTS) {
+  describe.concurrent(`corpus round trip into ${name}`, () => {
+    let endpoint: CliEndpoint;
     const out = mkdtempSync(join(tmpdir(), "hsds-roundtrip-"));
 
     beforeAll(async () => {
